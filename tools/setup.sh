@@ -68,4 +68,5 @@ if [ "$(readlink -f "$link" 2>/dev/null)" != "$root" ]; then
     echo "setup: linked $link -> $root"
   fi
 fi
-echo "setup: ok (FreeCAD $(freecadcmd --version 2>/dev/null | head -1 | tr -d '\r' | sed 's/^FreeCAD //'), packages in $vendor)"
+fcver=$("$PY" -c "import sys; sys.path[:0]=['$root']; from freecad.makistry_wb import runtime; App = runtime.import_freecad(); print('.'.join(App.Version()[:3]))" 2>/dev/null | tail -1)
+echo "setup: ok (FreeCAD ${fcver:-not importable!}, packages in $vendor)"

@@ -41,14 +41,7 @@ class JobOptions:
 
     def validate(self) -> None:
         """Raise MakistryError on the first rule the options break."""
-        if not self.images:
-            raise errors.MakistryError(
-                errors.NO_IMAGE, "No image was given: pass 1 to 3 images of the part.")
-        if len(self.images) > MAX_IMAGES:
-            raise errors.MakistryError(
-                errors.TOO_MANY_IMAGES,
-                f"{len(self.images)} images were given; at most {MAX_IMAGES} are accepted. "
-                "Pass the orthographic views only (for example front, top and right).")
+        check_image_count(len(self.images))
         for image in self.images:
             if len(image.data) > MAX_IMAGE_BYTES:
                 raise errors.MakistryError(
@@ -73,6 +66,18 @@ class JobOptions:
         if not isinstance(self.metadata, dict):
             raise errors.MakistryError(
                 errors.INVALID_OPTION, "metadata must be a JSON object.")
+
+
+def check_image_count(count: int) -> None:
+    """1 to MAX_IMAGES images, or the error that says which rule was broken."""
+    if count == 0:
+        raise errors.MakistryError(
+            errors.NO_IMAGE, "No image was given: pass 1 to 3 images of the part.")
+    if count > MAX_IMAGES:
+        raise errors.MakistryError(
+            errors.TOO_MANY_IMAGES,
+            f"{count} images were given; at most {MAX_IMAGES} are accepted. "
+            "Pass the orthographic views only (for example front, top and right).")
 
 
 def parse_metadata_json(text: str | None) -> dict[str, Any]:

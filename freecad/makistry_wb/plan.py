@@ -19,7 +19,7 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 LINE_TYPES = ("visible", "hidden", "centre")
 VIEW_ROLES = (
@@ -97,11 +97,11 @@ _PRIMITIVES = {"line": Line, "arc": Arc, "circle": Circle}
 class Loop:
     """A closed chain of primitives, in order (a lone Circle is a loop by itself)."""
 
-    primitives: list[Primitive] = field(default_factory=list)
+    primitives: List[Primitive] = field(default_factory=list)
 
     def polygon(self, arc_step_deg: float = 5.0) -> list[tuple[float, float]]:
         """The loop as a polygon (arcs and circles sampled)."""
-        points: list[tuple[float, float]] = []
+        points: List[tuple[float, float]] = []
         for prim in self.primitives:
             if isinstance(prim, Line):
                 points.append(prim.start())
@@ -130,7 +130,7 @@ class Loop:
 class Profile:
     """Closed loops with one line type: the outer loop first, then inner loops (holes)."""
 
-    loops: list[Loop] = field(default_factory=list)
+    loops: List[Loop] = field(default_factory=list)
     line_type: str = "visible"
 
     @property
@@ -146,10 +146,10 @@ class Profile:
 class View:
     role: str = "unknown"
     image_index: int = 0
-    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, width, height in image pixels
-    projection: str | None = None  # "third", "first" or None when unknown
-    profiles: list[Profile] = field(default_factory=list)
-    primitives: list[Primitive] = field(default_factory=list)  # every line read, by type
+    box: Tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, width, height in image pixels
+    projection: Optional[str] = None  # "third", "first" or None when unknown
+    profiles: List[Profile] = field(default_factory=list)
+    primitives: List[Primitive] = field(default_factory=list)  # every line read, by type
     confidence: float = 1.0
 
 
@@ -159,13 +159,13 @@ class Dimension:
     unit: str = "mm"
     kind: str = "linear"  # linear, diameter, radius, angle
     text: str = ""
-    tolerance: tuple[float, float] | None = None
+    tolerance: Optional[Tuple[float, float]] = None
     count: int = 1
-    flags: list[str] = field(default_factory=list)  # THRU, DEPTH=..., CBORE, CSK, TYP, REF
-    view_index: int | None = None
-    text_box: tuple[int, int, int, int] | None = None  # image pixels
-    refs: list[int] = field(default_factory=list)  # indices into the view's primitives
-    axis: str | None = None  # model axis measured: "x", "y" or "z"
+    flags: List[str] = field(default_factory=list)  # THRU, DEPTH=..., CBORE, CSK, TYP, REF
+    view_index: Optional[int] = None
+    text_box: Optional[Tuple[int, int, int, int]] = None  # image pixels
+    refs: List[int] = field(default_factory=list)  # indices into the view's primitives
+    axis: Optional[str] = None  # model axis measured: "x", "y" or "z"
     confidence: float = 1.0
 
 
@@ -174,8 +174,8 @@ class Constraint:
     """A Sketcher constraint: kind as Sketcher names it, geometry refs, optional value and name."""
 
     kind: str
-    refs: list[int] = field(default_factory=list)  # (geo, pos) pairs flattened
-    value: float | None = None
+    refs: List[int] = field(default_factory=list)  # (geo, pos) pairs flattened
+    value: Optional[float] = None
     name: str = ""
 
 
@@ -183,25 +183,25 @@ class Constraint:
 class Sketch:
     plane: str = "XY"  # XY, XZ or YZ
     offset: float = 0.0  # along the plane normal, mm
-    geometry: list[Primitive] = field(default_factory=list)  # mm, sketch coordinates
-    constraints: list[Constraint] = field(default_factory=list)
+    geometry: List[Primitive] = field(default_factory=list)  # mm, sketch coordinates
+    constraints: List[Constraint] = field(default_factory=list)
 
 
 @dataclass
 class Feature:
     name: str
     operation: str  # pad, pocket, hole, revolution, fillet, chamfer
-    sketch: Sketch | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    evidence: list[str] = field(default_factory=list)
+    sketch: Optional[Sketch] = None
+    params: Dict[str, Any] = field(default_factory=dict)
+    evidence: List[str] = field(default_factory=list)
 
 
 @dataclass
 class PartPlan:
     name: str = "Part"
     units: str = "mm"
-    features: list[Feature] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    features: List[Feature] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return to_json(self)
@@ -213,8 +213,8 @@ class PartPlan:
 
 @dataclass
 class Placement:
-    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    axis: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    position: Tuple[float, float, float] = (0.0, 0.0, 0.0)
+    axis: Tuple[float, float, float] = (0.0, 0.0, 1.0)
     angle_deg: float = 0.0
 
 
@@ -227,7 +227,7 @@ class AssemblyPart:
 @dataclass
 class AssemblyPlan:
     name: str = "Assembly"
-    parts: list[AssemblyPart] = field(default_factory=list)
+    parts: List[AssemblyPart] = field(default_factory=list)
 
     def to_json(self) -> str:
         return to_json(self)
@@ -259,15 +259,17 @@ def _field_types(cls: type) -> dict[str, Any]:
 
 
 def _decode(tp: Any, value: Any) -> Any:
+    import types
     import typing
 
     if value is None:
         return None
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
-    if tp is Primitive or (origin is Union and set(args) >= {Line, Arc, Circle}):
+    is_union = origin is Union or origin is getattr(types, "UnionType", Union)
+    if is_union and set(args) >= {Line, Arc, Circle}:
         return from_dict(_PRIMITIVES[value["kind"]], value)
-    if origin is Union:  # Optional[X]
+    if is_union:  # Optional[X]
         inner = [a for a in args if a is not type(None)]
         return _decode(inner[0], value) if len(inner) == 1 else value
     if origin is list:
@@ -281,7 +283,7 @@ def _decode(tp: Any, value: Any) -> Any:
     return value
 
 
-def from_dict(cls: type, data: dict[str, Any]) -> Any:
+def from_dict(cls: type, data: Dict[str, Any]) -> Any:
     types = _field_types(cls)
     kwargs = {
         f.name: _decode(types[f.name], data[f.name])

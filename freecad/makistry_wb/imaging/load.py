@@ -48,6 +48,13 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
+def _bomb(name: str, detail: str) -> errors.MakistryError:
+    return errors.MakistryError(
+        errors.DECOMPRESSION_BOMB,
+        f"{name} was refused before decoding: {detail}; the limit is {MAX_PIXELS / 1e6:.0f} "
+        "million pixels. Scale the image down before uploading.", source=name)
+
+
 def load_image(image: ImageInput) -> LoadedImage:
     """Decode ``image`` to RGB, refusing wrong types and decompression bombs before decoding."""
     from PIL import Image, ImageOps
@@ -61,17 +68,15 @@ def load_image(image: ImageInput) -> LoadedImage:
     try:
         with Image.open(io.BytesIO(image.data)) as probe:
             width, height = probe.size  # header only: nothing decoded yet
+    except Image.DecompressionBombError as exc:
+        raise _bomb(image.name, str(exc)) from exc
     except Exception as exc:  # Pillow raises many types for corrupt headers
         raise errors.MakistryError(
             errors.UNREADABLE_FILE,
             f"{image.name} looks like {fmt} but its header is damaged ({exc}). "
             "Open it in an image viewer and save it again.", source=image.name) from exc
     if width * height > MAX_PIXELS:
-        raise errors.MakistryError(
-            errors.DECOMPRESSION_BOMB,
-            f"{image.name} declares {width} x {height} pixels ({width * height / 1e6:.0f} MP); "
-            f"the limit is {MAX_PIXELS / 1e6:.0f} MP. Scale it down before uploading.",
-            source=image.name)
+        raise _bomb(image.name, f"it declares {width} x {height} pixels")
     try:
         with Image.open(io.BytesIO(image.data)) as pil:
             pil.seek(0)  # first frame of an animated GIF
@@ -82,8 +87,7 @@ def load_image(image: ImageInput) -> LoadedImage:
                 pil = Image.alpha_composite(background, rgba)
             rgb = np.asarray(pil.convert("RGB"), dtype=np.uint8).copy()
     except Image.DecompressionBombError as exc:
-        raise errors.MakistryError(
-            errors.DECOMPRESSION_BOMB, f"{image.name}: {exc}", source=image.name) from exc
+        raise _bomb(image.name, str(exc)) from exc
     except Exception as exc:
         raise errors.MakistryError(
             errors.UNREADABLE_FILE,

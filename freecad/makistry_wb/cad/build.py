@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Build a PartPlan as a PartDesign Body whose features come from Sketcher sketches."""
+
+from __future__ import annotations
+
+import math
+
+import FreeCAD as App
+import Part
+import Sketcher
+
+from .. import errors
+from ..plan import Circle, Constraint, Feature, Line, PartPlan
+from . import compat
+
+# Rotation of each sketch plane, mapping sketch x/y to the model axes used by the plan.
+PLANE_ROTATIONS = {
+    "XY": App.Rotation(),
+    "XZ": App.Rotation(App.Vector(1, 0, 0), 90),  # x -> X, y -> Z
+    "YZ": App.Rotation(App.Vector(1, 1, 1), 120),  # x -> Y, y -> Z
+}
+_AXIS_INDEX = {"x": 0, "y": 1, "z": 2}
+
+
+def _part_geometry(prim):
+    V = App.Vector
+    if isinstance(prim, Line):
+        return Part.LineSegment(V(prim.x0, prim.y0, 0), V(prim.x1, prim.y1, 0))
+    circle = Part.Circle(V(prim.cx, prim.cy, 0), V(0, 0, 1), prim.r)
+    if isinstance(prim, Circle):
+        return circle
+    a0 = math.radians(prim.start_deg)
+    a1 = a0 + math.radians(prim.sweep_deg())
+    return Part.ArcOfCircle(circle, a0, a1)
+
+
+def _attach(sketch, body, plane: str, offset: float) -> None:
+    """Attach to the body's matching origin plane; correct the offset if this version's plane
+    is oriented differently from the plan's convention."""
+    support = compat.origin_plane(body, f"{plane}_Plane")
+    compat.set_attachment_support(sketch, [(support, "")])
+    sketch.MapMode = "FlatFace"
+    sketch.recompute()
+    wanted = PLANE_ROTATIONS[plane]
+    correction = sketch.Placement.Rotation.inverted().multiply(wanted)
+    normal = wanted.multVec(App.Vector(0, 0, 1))
+    local_offset = sketch.Placement.Rotation.inverted().multVec(normal * offset)
+    sketch.AttachmentOffset = App.Placement(local_offset, correction)
+
+
+def _add_constraints(sketch, constraints: list[Constraint], warnings: list[str]) -> None:
+    """Add constraints one at a time, dropping any that would conflict or be redundant."""
+    for spec in constraints:
+        args = [spec.kind, *spec.refs] + ([spec.value] if spec.value is not None else [])
+        try:
+            constraint = Sketcher.Constraint(*args)
+        except (TypeError, ValueError) as exc:
+            warnings.append(f"{sketch.Label}: constraint {spec.kind} skipped ({exc})")
+            continue
+        index = sketch.addConstraint(constraint)
+        if sketch.solve() != 0:
+            sketch.delConstraint(index)
+            sketch.solve()
+            if spec.name:
+                warnings.append(f"{sketch.Label}: size {spec.name} left free (conflict)")
+            continue
+        if spec.name:
+            sketch.renameConstraint(index, spec.name)
+
+
+def _make_sketch(body, feature: Feature, warnings: list[str]):
+    spec = feature.sketch
+    sketch = body.newObject("Sketcher::SketchObject", f"{feature.name}Sketch")
+    _attach(sketch, body, spec.plane, spec.offset)
+    for prim in spec.geometry:
+        sketch.addGeometry(_part_geometry(prim), False)
+    _add_constraints(sketch, spec.constraints, warnings)
+    return sketch
+
+
+def _check_feature(obj) -> None:
+    state = list(getattr(obj, "State", []))
+    if "Invalid" in state or not obj.Shape.isValid() or obj.Shape.isNull():
+        raise errors.MakistryError(
+            errors.BUILD_FAILED,
+            f"FreeCAD could not build {obj.Label} ({', '.join(state) or 'invalid shape'}). "
+            "The views may disagree; check the preview and the view roles.")
+
+
+def _pad(body, feature: Feature, sketch):
+    pad = body.newObject("PartDesign::Pad", feature.name)
+    pad.Profile = sketch
+    pad.Length = feature.params["length"]
+    body.Document.recompute()
+    direction = feature.params.get("direction", "+z")
+    axis = _AXIS_INDEX[direction[1]]
+    box = pad.Shape.BoundBox
+    low = (box.XMin, box.YMin, box.ZMin)[axis]
+    high = (box.XMax, box.YMax, box.ZMax)[axis]
+    if (direction[0] == "+" and low < -1e-6) or (direction[0] == "-" and high > 1e-6):
+        pad.Reversed = True
+        body.Document.recompute()
+    return pad
+
+
+def _pocket(body, feature: Feature, sketch):
+    pocket = body.newObject("PartDesign::Pocket", feature.name)
+    pocket.Profile = sketch
+    if feature.params.get("type") == "through_all":
+        pocket.Type = "ThroughAll"
+    else:
+        pocket.Length = feature.params["length"]
+    compat.set_symmetric(pocket, bool(feature.params.get("symmetric")))
+    pocket.Refine = True
+    body.Document.recompute()
+    return pocket
+
+
+_OPERATIONS = {"pad": _pad, "pocket": _pocket}
+
+
+def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
+    """Create a PartDesign Body for ``plan`` in ``doc`` (inside ``container`` if given)."""
+    body = doc.addObject("PartDesign::Body", "Body")
+    body.Label = label or plan.name
+    if container is not None:
+        container.addObject(body)
+    for feature in plan.features:
+        operation = _OPERATIONS.get(feature.operation)
+        if operation is None:
+            raise errors.MakistryError(
+                errors.BUILD_FAILED, f"Operation {feature.operation!r} is not supported yet.")
+        sketch = _make_sketch(body, feature, plan.warnings)
+        obj = operation(body, feature, sketch)
+        sketch.Visibility = False
+        _check_feature(obj)
+    doc.recompute()
+    if body.Shape.isNull() or body.Shape.Volume <= 0:
+        raise errors.MakistryError(
+            errors.BUILD_FAILED,
+            f"The views of {plan.name} intersect to an empty solid; check the view roles.")
+    return body

@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""One job, end to end: options -> images -> views -> plan -> FreeCAD objects -> files.
+
+The single entry point for the GUI, the CLI and the server. ``analyse`` is pure Python (safe on a
+worker thread); ``build`` changes the document (main thread); ``run_job`` does both and exports.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import __version__, errors
+from .options import JobOptions
+
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass
+class Analysis:
+    """What the engine understood, before anything is built."""
+
+    options: JobOptions
+    images: list = field(default_factory=list)  # imaging.load.LoadedImage
+    views: list = field(default_factory=list)  # plan.View
+    plan: Any = None  # plan.PartPlan
+    scale: Any = None  # reconstruct.ScaleInfo
+    previews: list = field(default_factory=list)  # RGB arrays, one per image
+    warnings: list[str] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+class _Stages:
+    """Progress reports and cancellation checks between stages, with timings."""
+
+    def __init__(self, progress: ProgressCallback | None, cancel: threading.Event | None,
+                 timings: dict[str, float]):
+        self.progress = progress
+        self.cancel = cancel
+        self.timings = timings
+        self._name = None
+        self._start = 0.0
+
+    def enter(self, name: str, fraction: float, label: str) -> None:
+        self.leave()
+        if self.cancel is not None and self.cancel.is_set():
+            raise errors.Cancelled()
+        if self.progress:
+            self.progress(fraction, label)
+        self._name, self._start = name, time.perf_counter()
+
+    def leave(self) -> None:
+        if self._name:
+            self.timings[self._name] = round(time.perf_counter() - self._start, 4)
+            self._name = None
+
+
+def _missing_dependency(module: str, exc: ImportError) -> errors.MakistryError:
+    from . import runtime
+
+    pip = runtime.OPTIONAL_PACKAGES.get(module, module)
+    return errors.MakistryError(
+        errors.MISSING_DEPENDENCY,
+        f"The Python package {pip} is not installed for this FreeCAD ({exc}). Install it with: "
+        + runtime.install_command([pip]))
+
+
+def analyse(options: JobOptions, progress: ProgressCallback | None = None,
+            cancel: threading.Event | None = None) -> Analysis:
+    """Validate, decode and understand the images, and plan the part. No FreeCAD needed."""
+    from .imaging.load import load_image
+
+    analysis = Analysis(options=options)
+    stages = _Stages(progress, cancel, analysis.timings_s)
+    stages.enter("load", 0.02, "Reading images")
+    options.validate()
+    analysis.images = [load_image(image) for image in options.images]
+
+    stages.enter("drawing", 0.1, "Finding the views")
+    try:
+        from .drawing import render_preview, understand
+    except ImportError as exc:
+        raise _missing_dependency(exc.name or "cv2", exc) from exc
+    drawing = understand(analysis.images, options.prompt, cancel=cancel)
+    analysis.views = drawing.views
+    analysis.warnings += drawing.warnings
+    analysis.previews = render_preview(analysis.images, drawing)
+
+    stages.enter("reconstruct", 0.45, "Planning the solid")
+    from .reconstruct import plan_from_views
+
+    name = part_name(options)
+    analysis.plan, analysis.scale = plan_from_views(drawing.views, options.prompt, name)
+    stages.leave()
+    return analysis
+
+
+def part_name(options: JobOptions) -> str:
+    """The body's name: the first image's file name without folder and suffix."""
+    base = os.path.splitext(os.path.basename(options.images[0].name))[0] if options.images else ""
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in base).strip("_")
+    return cleaned or "Part"
+
+
+def build(analysis: Analysis, doc, container=None) -> list:
+    """Create the result in ``doc`` (one Body, in ``container`` if given); main thread only."""
+    from .cad.build import build_body
+
+    start = time.perf_counter()
+    body = build_body(analysis.plan, doc, container=container, label=analysis.plan.name)
+    analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
+    analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
+    return [body]
+
+
+def describe_parts(parts) -> list[dict[str, Any]]:
+    described = []
+    for part in parts:
+        shape = part.Shape
+        box = shape.BoundBox
+        described.append({
+            "name": part.Label,
+            "volume_mm3": round(shape.Volume, 3),
+            "area_mm2": round(shape.Area, 3),
+            "bbox_mm": [round(v, 4) for v in (box.XMin, box.YMin, box.ZMin,
+                                               box.XMax, box.YMax, box.ZMax)],
+            "faces": len(shape.Faces),
+            "valid": shape.isValid(),
+        })
+    return described
+
+
+def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs=(),
+               error: errors.MakistryError | None = None) -> dict[str, Any]:
+    """The job report (the fixed fields of DESIGN.md and a few more)."""
+    report: dict[str, Any] = {
+        "status": "failed" if error else "success",
+        "version": __version__,
+        "design_mode": options.design_mode,
+        "output_format": options.output_format,
+        "prompt": options.prompt,
+        "inputs": [{"name": image.name, "bytes": len(image.data), "role": image.role}
+                   for image in options.images],
+        "outputs": list(outputs),
+        "parts": describe_parts(parts) if parts else [],
+        "views": [],
+        "scale": None,
+        "dimensions_used": [],
+        "agreement": {},
+        "timings_s": {},
+        "warnings": [],
+    }
+    try:
+        from .cad.compat import version_text
+
+        report["freecad"] = version_text()
+    except ImportError:
+        pass
+    if analysis is not None:
+        report["views"] = [{"role": v.role, "image": v.image_index, "box_px": list(v.box),
+                            "projection": v.projection} for v in analysis.views]
+        if analysis.scale is not None:
+            report["scale"] = {"mm_per_px": analysis.scale.mm_per_px,
+                               "source": analysis.scale.source,
+                               "extents_mm": analysis.scale.extents_mm}
+        report["timings_s"] = dict(analysis.timings_s)
+        report["warnings"] = list(analysis.warnings)
+    if error is not None:
+        report["error"] = error.to_dict()
+    return report
+
+
+def save_preview(analysis: Analysis, path: str) -> None:
+    """The previews side by side as one PNG."""
+    import numpy as np
+    from PIL import Image
+
+    if not analysis.previews:
+        return
+    height = max(p.shape[0] for p in analysis.previews)
+    padded = [np.pad(p, ((0, height - p.shape[0]), (0, 8), (0, 0)), constant_values=255)
+              for p in analysis.previews]
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    Image.fromarray(np.concatenate(padded, axis=1)).save(path)
+
+
+def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
+            preview_path: str | None = None, plan_path: str | None = None,
+            progress: ProgressCallback | None = None,
+            cancel: threading.Event | None = None) -> dict[str, Any]:
+    """Run one job headless and return its report; raises MakistryError on failure with the
+    report attached as ``exc.report``."""
+    from . import runtime
+
+    start = time.perf_counter()
+    analysis = None
+    parts: list = []
+    written: list[str] = []
+    try:
+        analysis = analyse(options, progress, cancel)
+        if preview_path:
+            save_preview(analysis, preview_path)
+        if plan_path:
+            with open(plan_path, "w", encoding="utf-8") as handle:
+                handle.write(analysis.plan.to_json())
+        stages = _Stages(progress, cancel, analysis.timings_s)
+        stages.enter("build", 0.6, "Building the body")
+        App = runtime.import_freecad()
+        doc = document or App.newDocument(analysis.plan.name)
+        parts = build(analysis, doc)
+        from .cad.export import export_parts
+
+        stages.enter("export", 0.85, "Exporting")
+        for path in outputs:
+            written.append(export_parts(parts, path))
+        stages.leave()
+        if progress:
+            progress(1.0, "Done")
+    except errors.MakistryError as exc:
+        if analysis is not None:
+            analysis.timings_s["total"] = round(time.perf_counter() - start, 4)
+        exc.report = report_for(analysis, options, parts, written, error=exc)
+        raise
+    analysis.timings_s["total"] = round(time.perf_counter() - start, 4)
+    return report_for(analysis, options, parts, written)

@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The visual hull as PartDesign-style features.
+
+The first orthographic view's silhouette (with its see-through holes) is padded through the
+part's depth; every other view removes what lies outside its silhouette (a pocket through all of
+the region between a margin rectangle and the silhouette) and what its holes see through.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from ..dims.prompt import parse_prompt_sizes
+from ..errors import IMAGE_PARSE_FAILED, MakistryError
+from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
+
+# For each role: which model axis the view's x and y show (and their sign), and the axis the
+# view looks along.
+ROLE_AXES = {
+    "front": (("x", 1), ("z", 1), "y"),
+    "back": (("x", -1), ("z", 1), "y"),
+    "top": (("x", 1), ("y", 1), "z"),
+    "bottom": (("x", 1), ("y", -1), "z"),
+    "right": (("y", 1), ("z", 1), "x"),
+    "left": (("y", -1), ("z", 1), "x"),
+}
+# The sketch plane normal to each viewing axis, and which model axes are its sketch x and y.
+PLANE_FOR_AXIS = {"y": ("XZ", "x", "z"), "z": ("XY", "x", "y"), "x": ("YZ", "y", "z")}
+
+DEFAULT_LONGEST_MM = 100.0
+DEFAULT_DEPTH_RATIO = 0.2
+
+
+@dataclass
+class ScaleInfo:
+    mm_per_px: float
+    source: str  # "dimensions", "prompt" or "default"
+    extents_mm: dict[str, float] = field(default_factory=dict)
+
+
+def _ortho_views(views: list[View]) -> list[View]:
+    seen: set[str] = set()
+    chosen = []
+    for view in views:
+        if view.role in ORTHO_ROLES and view.role not in seen and view.profiles:
+            seen.add(view.role)
+            chosen.append(view)
+    return chosen
+
+
+def _extent_px(views: list[View]) -> dict[str, float]:
+    """Median pixel extent of the part along each model axis, from every view that shows it."""
+    samples: dict[str, list[float]] = {"x": [], "y": [], "z": []}
+    for view in views:
+        (ax, _), (ay, _), _ = ROLE_AXES[view.role]
+        samples[ax].append(view.box[2])
+        samples[ay].append(view.box[3])
+    return {axis: statistics.median(v) for axis, v in samples.items() if v}
+
+
+def solve_scale(views: list[View], prompt: str, warnings: list[str]) -> tuple[ScaleInfo, float]:
+    """mm per pixel from the prompt, else a stated default; also the depth for a single view."""
+    extents = _extent_px(views)
+    longest_px = max(extents.values())
+    sizes = parse_prompt_sizes(prompt)
+    scale = None
+    thickness_mm = None
+    for size in sizes:
+        if size.extent == "thickness":
+            thickness_mm = size.value_mm
+        elif scale is None:
+            px = longest_px if size.extent == "length" else extents.get(size.extent)
+            if px:
+                scale = ScaleInfo(size.value_mm / px, "prompt")
+    if scale is None:
+        scale = ScaleInfo(DEFAULT_LONGEST_MM / longest_px, "default")
+        warnings.append(
+            f"No size was found; the longest extent was set to {DEFAULT_LONGEST_MM:.0f} mm. "
+            "Add a dimension to the drawing or a size to the prompt, e.g. \"120 mm long\".")
+    scale.extents_mm = {axis: px * scale.mm_per_px for axis, px in extents.items()}
+    missing = [axis for axis in "xyz" if axis not in scale.extents_mm]
+    for axis in missing:
+        depth = thickness_mm or DEFAULT_DEPTH_RATIO * max(scale.extents_mm.values())
+        if thickness_mm is None:
+            warnings.append(
+                f"No view shows the part's {axis.upper()} extent; it was set to {depth:.1f} mm. "
+                "Add a second view or a thickness to the prompt, e.g. \"6 mm thick\".")
+        scale.extents_mm[axis] = depth
+    return scale, thickness_mm or 0.0
+
+
+class _ViewMapping:
+    """Maps a view's coordinates (pixels, y up) to the sketch coordinates (mm) of its plane."""
+
+    def __init__(self, view: View, mm_per_px: float):
+        (self.ax, self.sx), (self.ay, self.sy), self.look = ROLE_AXES[view.role]
+        self.plane, self.px, self.py = PLANE_FOR_AXIS[self.look]
+        self.w, self.h = view.box[2], view.box[3]
+        self.s = mm_per_px
+        # Mirroring one axis (or swapping them) reverses the turning sense of arcs.
+        swapped = (self.ax, self.ay) != (self.px, self.py)
+        self.mirrors = (self.sx * self.sy < 0) != swapped
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        model = {
+            self.ax: (x if self.sx > 0 else self.w - x) * self.s,
+            self.ay: (y if self.sy > 0 else self.h - y) * self.s,
+        }
+        return (model[self.px], model[self.py])
+
+    def primitive(self, prim):
+        if isinstance(prim, Line):
+            (x0, y0), (x1, y1) = self.point(prim.x0, prim.y0), self.point(prim.x1, prim.y1)
+            return Line(x0, y0, x1, y1, prim.line_type)
+        cx, cy = self.point(prim.cx, prim.cy)
+        r = prim.r * self.s
+        if isinstance(prim, Circle):
+            return Circle(cx, cy, r, prim.line_type)
+        start, end = self.point(*prim.start()), self.point(*prim.end())
+        if self.mirrors:
+            start, end = end, start
+        a0 = math.degrees(math.atan2(start[1] - cy, start[0] - cx)) % 360.0
+        a1 = math.degrees(math.atan2(end[1] - cy, end[0] - cx)) % 360.0
+        return Arc(cx, cy, r, a0, a1, prim.line_type)
+
+
+def _endpoints(prim) -> list[tuple[int, tuple[float, float]]]:
+    """(Sketcher vertex id, point): 1 = start, 2 = end."""
+    if isinstance(prim, Circle):
+        return []
+    return [(1, prim.start()), (2, prim.end())]
+
+
+def _loop_constraints(geometry: list, first: int, count: int, tol: float) -> list[Constraint]:
+    """Coincident joints between consecutive primitives, and horizontal/vertical lines."""
+    constraints = []
+    for i in range(count):
+        g = first + i
+        prim = geometry[g]
+        if isinstance(prim, Line) and prim.length() > 0:
+            angle = math.degrees(math.atan2(prim.y1 - prim.y0, prim.x1 - prim.x0)) % 180.0
+            if min(angle, 180.0 - angle) < 0.5:
+                constraints.append(Constraint("Horizontal", [g]))
+            elif abs(angle - 90.0) < 0.5:
+                constraints.append(Constraint("Vertical", [g]))
+        if count < 2:
+            continue
+        h = first + (i + 1) % count
+        best = None
+        for pos_a, pa in _endpoints(prim):
+            for pos_b, pb in _endpoints(geometry[h]):
+                d = math.dist(pa, pb)
+                if d <= tol and (best is None or d < best[0]):
+                    best = (d, pos_a, pos_b)
+        if best:
+            constraints.append(Constraint("Coincident", [g, best[1], h, best[2]]))
+    return constraints
+
+
+def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
+                      sketch: Sketch | None = None) -> Sketch:
+    """Add ``loops`` to a sketch on the view's plane, with joints and named sizes."""
+    sketch = sketch or Sketch(plane=mapping.plane)
+    tol = max(0.5 * mapping.s, 1e-3)
+    hole = 0
+    outer_range = None
+    for loop in loops:
+        first = len(sketch.geometry)
+        mapped = [mapping.primitive(p) for p in loop.primitives]
+        sketch.geometry.extend(mapped)
+        sketch.constraints += _loop_constraints(sketch.geometry, first, len(mapped), tol)
+        outer_range = outer_range or range(first, first + len(mapped))
+        for offset, prim in enumerate(mapped):
+            if isinstance(prim, Circle):
+                hole += 1
+                sketch.constraints.append(
+                    Constraint("Diameter", [first + offset], 2 * prim.r, f"{prefix}hole{hole}_d"))
+    if outer_range:
+        _add_extent_constraints(sketch, outer_range, prefix)
+    return sketch
+
+
+def _add_extent_constraints(sketch: Sketch, outer: range, prefix: str) -> None:
+    """Named overall sizes of the outer loop: ``width`` (sketch x) and ``height`` (sketch y)."""
+    points = [(point, g, pos) for g in outer for pos, point in _endpoints(sketch.geometry[g])]
+    if len(points) < 2:
+        return
+    for axis, kind, name in ((0, "DistanceX", "width"), (1, "DistanceY", "height")):
+        low = min(points, key=lambda item: item[0][axis])
+        high = max(points, key=lambda item: item[0][axis])
+        value = high[0][axis] - low[0][axis]
+        if value > 1e-6:
+            sketch.constraints.append(
+                Constraint(kind, [low[1], low[2], high[1], high[2]], value, prefix + name))
+
+
+def _margin_loop(mapping: _ViewMapping, extents: dict[str, float]) -> Loop:
+    """A rectangle around the part in the view's plane, for the outside-of-silhouette cut."""
+    wx, wy = extents[mapping.px], extents[mapping.py]
+    m = 0.1 * max(wx, wy) + 1.0
+    corners = [(-m, -m), (wx + m, -m), (wx + m, wy + m), (-m, wy + m)]
+    return Loop([Line(*corners[i], *corners[(i + 1) % 4]) for i in range(4)])
+
+
+def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> tuple[
+        PartPlan, ScaleInfo]:
+    """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
+    ortho = _ortho_views(views)
+    if not ortho:
+        raise MakistryError(
+            IMAGE_PARSE_FAILED,
+            "No orthographic view with a closed outline was found. Use a drawing with at least "
+            "one front, top or side view on a light background, or name the views in the prompt.")
+    plan = PartPlan(name=name)
+    scale, _ = solve_scale(ortho, prompt, plan.warnings)
+    extents = scale.extents_mm
+
+    base = next((v for v in ortho if v.role == "front"), ortho[0])
+    mapping = _ViewMapping(base, scale.mm_per_px)
+    sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "")
+    plan.features.append(Feature(
+        name=f"{base.role.capitalize()}Outline", operation="pad", sketch=sketch,
+        params={"length": extents[mapping.look], "direction": f"+{mapping.look}"},
+        evidence=[f"{base.role} view outline"]))
+
+    for view in ortho:
+        if view is base:
+            continue
+        mapping = _ViewMapping(view, scale.mm_per_px)
+        margin = _margin_loop(mapping, extents)
+        sketch = Sketch(plane=mapping.plane, geometry=list(margin.primitives))
+        sketch.constraints += _loop_constraints(sketch.geometry, 0, 4, 1e-6)
+        _sketch_for_loops(view.profiles[0].loops, mapping, f"{view.role}_", sketch)
+        plan.features.append(Feature(
+            name=f"{view.role.capitalize()}Silhouette", operation="pocket", sketch=sketch,
+            params={"type": "through_all", "symmetric": True},
+            evidence=[f"{view.role} view outline and see-through holes"]))
+    return plan, scale

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""PartPlan -> PartDesign Body on the real FreeCAD: geometry, named constraints, editing."""
+
+import math
+
+import pytest
+
+from freecad.makistry_wb.plan import Circle, Line, Loop, PartPlan, Profile, View
+from freecad.makistry_wb.reconstruct import plan_from_views
+
+
+def rect(w, h):
+    corners = [(0, 0), (w, 0), (w, h), (0, h)]
+    return Loop([Line(*corners[i], *corners[(i + 1) % 4]) for i in range(4)])
+
+
+def polygon(points):
+    return Loop([Line(*points[i], *points[(i + 1) % len(points)]) for i in range(len(points))])
+
+
+def l_bracket_views(px_per_mm=2.0):
+    """Views of an L-bracket 120 x 60 x 50 mm, 10 mm thick, a 12 mm hole in the base flange."""
+    s = px_per_mm
+    front = View(role="front", box=(0, 0, 120 * s, 50 * s),
+                 profiles=[Profile([rect(120 * s, 50 * s)])])
+    top = View(role="top", box=(0, 0, 120 * s, 60 * s),
+               profiles=[Profile([rect(120 * s, 60 * s), Loop([Circle(60 * s, 35 * s, 6 * s)])])])
+    right_outline = [(0, 0), (60, 0), (60, 10), (10, 10), (10, 50), (0, 50)]
+    right = View(role="right", box=(0, 0, 60 * s, 50 * s),
+                 profiles=[Profile([polygon([(x * s, y * s) for x, y in right_outline])])])
+    return [front, top, right]
+
+
+L_BRACKET_VOLUME = 120 * 60 * 10 + 120 * 10 * 40 - math.pi * 6 ** 2 * 10
+
+
+def test_visual_hull_of_three_views_is_exact(doc):
+    from freecad.makistry_wb.cad.build import build_body
+
+    plan, scale = plan_from_views(l_bracket_views(), prompt="120 mm long", name="LBracket")
+    assert scale.source == "prompt" and scale.mm_per_px == pytest.approx(0.5)
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(L_BRACKET_VOLUME, rel=1e-6)
+    box = body.Shape.BoundBox
+    assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((120, 60, 50), abs=1e-6)
+    assert (box.XMin, box.YMin, box.ZMin) == pytest.approx((0, 0, 0), abs=1e-6)
+    assert body.Label == "LBracket"
+    kinds = [obj.TypeId for obj in body.Group]
+    assert kinds.count("Sketcher::SketchObject") == 3 and "PartDesign::Pad" in kinds
+
+
+def test_plan_round_trips_through_json():
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    again = PartPlan.from_json(plan.to_json())
+    assert again == plan
+    assert isinstance(again.features[1].sketch.geometry[-1], Circle)
+
+
+def test_named_constraint_edit_resizes_the_body(doc):
+    from freecad.makistry_wb.cad.build import build_body
+
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    body = build_body(plan, doc)
+    top_sketch = doc.getObject("TopSilhouetteSketch")
+    names = {c.Name: c.Value for c in top_sketch.Constraints if c.Name}
+    assert names["top_hole1_d"] == pytest.approx(12.0)
+    base_sketch = doc.getObject("FrontOutlineSketch")
+    assert {c.Name for c in base_sketch.Constraints if c.Name} >= {"width", "height"}
+    assert base_sketch.solve() == 0
+
+    top_sketch.setDatum("top_hole1_d", 20.0)
+    doc.recompute()
+    assert body.Shape.isValid()
+    expected = L_BRACKET_VOLUME + math.pi * 6 ** 2 * 10 - math.pi * 10 ** 2 * 10
+    assert body.Shape.Volume == pytest.approx(expected, rel=1e-6)
+
+
+def test_single_view_uses_prompt_thickness_or_warns(doc):
+    from freecad.makistry_wb.cad.build import build_body
+
+    plate = View(role="front", box=(0, 0, 200, 100),
+                 profiles=[Profile([rect(200, 100), Loop([Circle(50, 50, 10)])])])
+    plan, scale = plan_from_views([plate], prompt="a 6 mm thick plate, 100 mm long")
+    body = build_body(plan, doc)
+    assert scale.extents_mm["y"] == pytest.approx(6.0)
+    assert body.Shape.Volume == pytest.approx((100 * 50 - math.pi * 25) * 6, rel=1e-6)
+    assert not plan.warnings
+
+    plan, scale = plan_from_views([plate], prompt="")
+    assert scale.source == "default"
+    assert any("longest extent" in w for w in plan.warnings)
+    assert any("Y extent" in w for w in plan.warnings)
