@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import __version__, errors
+from . import __version__, errors, runtime
 from .options import JobOptions
 
 ProgressCallback = Callable[[float, str], None]
@@ -59,8 +59,6 @@ class _Stages:
 
 
 def _missing_dependency(module: str, exc: ImportError) -> errors.MakistryError:
-    from . import runtime
-
     pip = runtime.OPTIONAL_PACKAGES.get(module, module)
     return errors.MakistryError(
         errors.MISSING_DEPENDENCY,
@@ -83,7 +81,9 @@ def analyse(options: JobOptions, progress: ProgressCallback | None = None,
     try:
         from .drawing import render_preview, understand
     except ImportError as exc:
-        raise _missing_dependency(exc.name or "cv2", exc) from exc
+        if exc.name not in runtime.OPTIONAL_PACKAGES:
+            raise
+        raise _missing_dependency(exc.name, exc) from exc
     drawing = understand(analysis.images, options.prompt, cancel=cancel)
     analysis.views = drawing.views
     analysis.warnings += drawing.warnings
@@ -193,8 +193,6 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
             cancel: threading.Event | None = None) -> dict[str, Any]:
     """Run one job headless and return its report; raises MakistryError on failure with the
     report attached as ``exc.report``."""
-    from . import runtime
-
     start = time.perf_counter()
     analysis = None
     parts: list = []

@@ -18,6 +18,8 @@ TRANSACTION = "Image to CAD"
 PROMPT_EXAMPLE = "front view and right-side view of the same bracket, 120 mm long"
 # The panel on screen, for tests and macros (FreeCAD's Control keeps no Python handle).
 ACTIVE_PANEL = None
+# Cancelled workers still finishing their current stage; kept alive until they end.
+_CANCELLED_WORKERS = set()
 
 
 class AnalysisWorker(QtCore.QThread):
@@ -187,15 +189,14 @@ class ImageToCadPanel:
         self.worker = AnalysisWorker(options)
         self.worker.progressed.connect(self._on_progress)
         self.worker.finished.connect(self._on_analysed)
-        self.form.setEnabled(True)
         self.add_button.setEnabled(False)
         self.worker.start()
 
     def _on_analysed(self):
         worker = self.worker
-        self.add_button.setEnabled(True)
         if worker is None or worker.cancel.is_set():
-            return
+            return  # cancelled: the panel may already be gone
+        self.add_button.setEnabled(True)
         if worker.error is not None:
             self.progress.setValue(0)
             self.stage.setText("Failed")
@@ -248,9 +249,11 @@ class ImageToCadPanel:
     def reject(self):
         """Cancel stops a running analysis; nothing has touched the document before the build."""
         global ACTIVE_PANEL
-        if self.worker is not None:
-            self.worker.cancel.set()
-            self.worker.wait(30000)
+        worker = self.worker
+        if worker is not None and worker.isRunning():
+            worker.cancel.set()  # checked between stages; the GUI does not wait for it
+            _CANCELLED_WORKERS.add(worker)
+            worker.finished.connect(lambda: _CANCELLED_WORKERS.discard(worker))
         ACTIVE_PANEL = None
         Gui.Control.closeDialog()
         return True
