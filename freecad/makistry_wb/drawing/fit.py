@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Geometry fitting: circles, thinning, pixel chains to lines and arcs."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+
+def fit_circle(points: np.ndarray, weights: np.ndarray | None = None
+               ) -> tuple[float, float, float, float]:
+    """Least-squares circle through ``points`` (N x 2): (cx, cy, r, rms residual)."""
+    pts = np.asarray(points, dtype=float)
+    if len(pts) < 3:
+        return 0.0, 0.0, 0.0, math.inf
+    w = np.ones(len(pts)) if weights is None else np.asarray(weights, dtype=float)
+    x, y = pts[:, 0], pts[:, 1]
+    a = np.stack([x, y, np.ones_like(x)], axis=1) * w[:, None]
+    b = (x * x + y * y) * w
+    try:
+        sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    except np.linalg.LinAlgError:
+        return 0.0, 0.0, 0.0, math.inf
+    cx, cy = sol[0] / 2, sol[1] / 2
+    r2 = sol[2] + cx * cx + cy * cy
+    if r2 <= 0:
+        return 0.0, 0.0, 0.0, math.inf
+    r = math.sqrt(r2)
+    resid = np.hypot(x - cx, y - cy) - r
+    rms = float(np.sqrt(np.average(resid * resid, weights=w)))
+    return float(cx), float(cy), float(r), rms
+
+
+def thin(mask: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning of a binary mask (uint8 0/255) to one-pixel centre lines."""
+    img = (mask > 0).astype(np.uint8)
+    img = np.pad(img, 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p2 = img[:-2, 1:-1]
+            p3 = img[:-2, 2:]
+            p4 = img[1:-1, 2:]
+            p5 = img[2:, 2:]
+            p6 = img[2:, 1:-1]
+            p7 = img[2:, :-2]
+            p8 = img[1:-1, :-2]
+            p9 = img[:-2, :-2]
+            core = img[1:-1, 1:-1]
+            neighbours = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9
+            seq = (p2, p3, p4, p5, p6, p7, p8, p9, p2)
+            transitions = sum(((seq[i] == 0) & (seq[i + 1] == 1)).astype(np.uint8)
+                              for i in range(8))
+            if step == 0:
+                c1 = (p2 * p4 * p6) == 0
+                c2 = (p4 * p6 * p8) == 0
+            else:
+                c1 = (p2 * p4 * p8) == 0
+                c2 = (p2 * p6 * p8) == 0
+            remove = ((core == 1) & (neighbours >= 2) & (neighbours <= 6) & (transitions == 1)
+                      & c1 & c2)
+            if remove.any():
+                core[remove] = 0
+                changed = True
+        if not changed:
+            break
+    return img[1:-1, 1:-1] * 255
+
+
+_OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+def trace_chains(skeleton: np.ndarray, min_length: int = 3) -> list[np.ndarray]:
+    """Pixel chains (N x 2 arrays of x, y) between end and junction pixels of a skeleton."""
+    sk = (skeleton > 0).astype(np.uint8)
+    padded = np.pad(sk, 1)
+    count = sum(np.roll(np.roll(padded, dy, 0), dx, 1) for dy, dx in _OFFSETS)[1:-1, 1:-1]
+    count = count * sk
+    node = (sk == 1) & (count != 2)
+    ys, xs = np.nonzero(sk)
+    pixels = set(zip(ys.tolist(), xs.tolist()))
+    nodes = set(zip(*np.nonzero(node)))
+    nodes = {(int(y), int(x)) for y, x in nodes}
+    visited_edges: set[tuple] = set()
+    chains: list[np.ndarray] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(start: tuple[int, int], nxt: tuple[int, int]) -> list[tuple[int, int]]:
+        path = [start, nxt]
+        prev, cur = start, nxt
+        while cur not in nodes:
+            seen.add(cur)
+            step = None
+            for dy, dx in _OFFSETS:
+                cand = (cur[0] + dy, cur[1] + dx)
+                if cand != prev and cand in pixels and cand not in path[-3:]:
+                    step = cand
+                    break
+            if step is None:
+                break
+            prev, cur = cur, step
+            path.append(cur)
+            if cur == start:
+                break
+        return path
+
+    for start in nodes:
+        for dy, dx in _OFFSETS:
+            nxt = (start[0] + dy, start[1] + dx)
+            if nxt not in pixels:
+                continue
+            key = (start, nxt)
+            if key in visited_edges:
+                continue
+            path = walk(start, nxt)
+            visited_edges.add(key)
+            if len(path) >= 2:
+                visited_edges.add((path[-1], path[-2]))
+            if len(path) >= min_length:
+                chains.append(np.array([(x, y) for y, x in path], dtype=float))
+    # Closed loops without any node (circles drawn on their own).
+    for pixel in pixels - seen - nodes:
+        if pixel in seen:
+            continue
+        y, x = pixel
+        nbrs = [(y + dy, x + dx) for dy, dx in _OFFSETS if (y + dy, x + dx) in pixels]
+        if not nbrs:
+            continue
+        nodes.add(pixel)
+        path = walk(pixel, nbrs[0])
+        nodes.discard(pixel)
+        seen.update(path)
+        if len(path) >= min_length:
+            chains.append(np.array([(px, py) for py, px in path], dtype=float))
+    return chains
+
+
+def _turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    """Signed turning angle (degrees) at ``b`` going a -> b -> c."""
+    v1, v2 = b - a, c - b
+    ang = math.degrees(math.atan2(v1[0] * v2[1] - v1[1] * v2[0], float(np.dot(v1, v2))))
+    return ang
+
+
+def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
+                ) -> list[tuple]:
+    """A pixel chain as pieces: ("line", p0, p1) or ("arc", cx, cy, r, start_pt, end_pt, pts)
+    or ("circle", cx, cy, r), all in the chain's own (image) coordinates."""
+    pts = np.asarray(points, dtype=float)
+    if len(pts) < 2:
+        return []
+    if closed and len(pts) >= 12:
+        cx, cy, r, rms = fit_circle(pts)
+        if r > 2 and rms < max(0.6, 0.02 * r):
+            return [("circle", cx, cy, r)]
+    approx = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, closed)
+    approx = approx.reshape(-1, 2)
+    # Index of each polygon vertex along the dense chain.
+    index = []
+    cursor = 0
+    for vertex in approx:
+        d = np.hypot(pts[cursor:, 0] - vertex[0], pts[cursor:, 1] - vertex[1])
+        cursor = cursor + int(np.argmin(d))
+        index.append(cursor)
+    if closed:
+        approx = np.vstack([approx, approx[:1]])
+        index.append(len(pts) - 1)
+    pieces: list[tuple] = []
+    i = 0
+    n = len(approx)
+    while i < n - 1:
+        j = i + 1
+        # Grow a run of gently turning segments in one direction: an arc candidate.
+        sign = 0
+        while j < n - 1:
+            turn = _turn(approx[j - 1], approx[j], approx[j + 1])
+            if not (1.5 < abs(turn) < 50):
+                break
+            if sign and np.sign(turn) != sign:
+                break
+            sign = np.sign(turn)
+            j += 1
+        if j - i >= 2:
+            seg = pts[index[i]:index[j] + 1]
+            cx, cy, r, rms = fit_circle(seg)
+            chord = float(np.hypot(*(seg[-1] - seg[0])))
+            if r > 2 and rms < max(0.7, 0.015 * r) and chord > 3:
+                pieces.append(("arc", cx, cy, r, seg[0].copy(), seg[-1].copy(), seg))
+                i = j
+                continue
+            j = i + 1
+        pieces.append(("line", approx[i].astype(float), approx[j].astype(float)))
+        i = j
+    return pieces
+
+
+def fit_line_points(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Endpoints of the total-least-squares line through ``points`` spanning them."""
+    pts = np.asarray(points, dtype=float)
+    mean = pts.mean(axis=0)
+    if len(pts) < 2:
+        return mean, mean
+    _, _, vt = np.linalg.svd(pts - mean, full_matrices=False)
+    direction = vt[0]
+    t = (pts - mean) @ direction
+    return mean + direction * t.min(), mean + direction * t.max()

@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Separate the black line work of a drawing from paper, colour and the sheet frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .. import errors
+
+# Neutral pixels: channels within this spread are grey, not coloured annotation.
+_MAX_NEUTRAL_SPREAD = 60
+
+
+@dataclass
+class InkLayers:
+    """The masks every later stage works on (all uint8 0/255, image size)."""
+
+    ink: np.ndarray  # dark neutral pixels inside the drawing area: the candidate geometry
+    colour: np.ndarray  # saturated pixels (coloured dimensions, centre marks, notes, shading)
+    paper: np.ndarray  # background
+    drawing_area: np.ndarray  # inside the sheet frame and outside the title block
+    stroke_width: float  # typical width of a drawn line, pixels
+    frame_box: tuple[int, int, int, int] | None  # the sheet frame, when there is one
+
+
+def _reject(name: str, why: str) -> errors.MakistryError:
+    return errors.MakistryError(errors.IMAGE_PARSE_FAILED, f"{name}: {why}", source=name)
+
+
+def check_readable(name: str, gray: np.ndarray) -> None:
+    """Raise IMAGE_PARSE_FAILED for blank, low-contrast or blurred images."""
+    lo, hi = np.percentile(gray, [0.5, 99.5])
+    if hi - lo < 12:
+        raise _reject(name, "the image is blank (one flat tone, no lines). Upload the drawing "
+                            "itself, exported as PNG or JPEG.")
+    if hi - lo < 60:
+        raise _reject(name, f"the contrast is too low to read lines (the darkest and lightest "
+                            f"tones differ by only {hi - lo:.0f} of 255). Scan or export it with "
+                            "black lines on a white background.")
+    # A sharp line drawing has edges a pixel or two wide: the strongest gradients are close to
+    # the full contrast. Blur spreads every edge and divides the peak gradient.
+    grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    strong = np.percentile(grad, 99.9)
+    if strong < 0.45 * (hi - lo):
+        raise _reject(name, "the image is too blurred to find lines (edges are spread over "
+                            "several pixels). Use a sharp scan or the original export, at least "
+                            "150 dpi.")
+
+
+def _otsu(gray: np.ndarray) -> float:
+    value, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return float(value)
+
+
+def estimate_stroke_width(mask: np.ndarray) -> float:
+    """Median width of the strokes in ``mask`` from the distance transform's ridges."""
+    if not mask.any():
+        return 1.0
+    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8))) & (dist > 0)
+    values = dist[ridge]
+    if values.size == 0:
+        return 1.0
+    return float(max(1.0, 2.0 * np.median(values) - 1.0))
+
+
+def _frame_component(ink: np.ndarray) -> tuple[np.ndarray | None, tuple | None]:
+    """The connected component that spans the sheet (frame and title-block lines), if any."""
+    height, width = ink.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    best = None
+    for label in range(1, count):
+        x, y, w, h, _area = stats[label]
+        if w > 0.8 * width and h > 0.8 * height:
+            if best is None or w * h > stats[best][2] * stats[best][3]:
+                best = label
+    if best is None:
+        return None, None
+    x, y, w, h, _ = stats[best]
+    return (labels == best).astype(np.uint8) * 255, (int(x), int(y), int(w), int(h))
+
+
+def _drawing_area(frame: np.ndarray) -> np.ndarray:
+    """The largest region the frame encloses: the sheet minus frame, margins and title block."""
+    closed = cv2.morphologyEx(frame, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    contours, hierarchy = cv2.findContours(closed, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    area = np.zeros_like(frame)
+    if hierarchy is None:
+        return area + 255
+    holes = [c for c, h in zip(contours, hierarchy[0]) if h[3] >= 0]
+    if not holes:
+        return area + 255
+    largest = max(holes, key=cv2.contourArea)
+    cv2.drawContours(area, [largest], -1, 255, thickness=cv2.FILLED)
+    # Keep clear of the frame's own lines.
+    return cv2.erode(area, np.ones((7, 7), np.uint8))
+
+
+def separate(name: str, rgb: np.ndarray) -> InkLayers:
+    """Split an RGB drawing into geometry ink, colour and paper; drop the sheet frame."""
+    rgb16 = rgb.astype(np.int16)
+    cmax = rgb16.max(axis=2)
+    cmin = rgb16.min(axis=2)
+    gray = ((rgb16[..., 0] * 299 + rgb16[..., 1] * 587 + rgb16[..., 2] * 114) // 1000).astype(
+        np.uint8)
+    check_readable(name, gray)
+
+    paper_level = float(np.percentile(gray, 90))
+    threshold = min(_otsu(gray), paper_level - 40.0, 170.0)
+    neutral = (cmax - cmin) < _MAX_NEUTRAL_SPREAD
+    dark = gray < threshold
+    ink = ((dark & neutral).astype(np.uint8)) * 255
+    colour = (((cmax - cmin) >= _MAX_NEUTRAL_SPREAD) & (cmax > 60)).astype(np.uint8) * 255
+    paper = ((gray > paper_level - 25) & neutral).astype(np.uint8) * 255
+
+    if not ink.any():
+        raise _reject(name, "no dark line work was found (the drawing has only colour or light "
+                            "tones). Export the part outline in black on a white background.")
+
+    frame, frame_box = _frame_component(ink)
+    if frame is not None:
+        area = _drawing_area(frame)
+        ink = cv2.bitwise_and(ink, cv2.bitwise_not(frame))
+        ink = cv2.bitwise_and(ink, area)
+    else:
+        area = np.full_like(ink, 255)
+    return InkLayers(ink=ink, colour=colour, paper=paper, drawing_area=area,
+                     stroke_width=estimate_stroke_width(ink), frame_box=frame_box)

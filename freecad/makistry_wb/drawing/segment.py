@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Group line work into regions and tell views from pictorials, text, tables and codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .ink import InkLayers
+
+
+@dataclass
+class Region:
+    """One group of line work: a view candidate or something to set aside."""
+
+    kind: str  # view, section, pictorial, text, code
+    bbox: tuple[int, int, int, int]  # x, y, w, h of the whole group (image pixels)
+    box: tuple[int, int, int, int]  # tight box of the part outline (image pixels)
+    silhouette: np.ndarray  # uint8 mask, crop of ``bbox``: the filled outline
+    ink: np.ndarray  # uint8 mask, crop of ``bbox``: this region's line work
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def area(self) -> int:
+        return int(self.box[2] * self.box[3])
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with every enclosed background region filled."""
+    padded = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    flood = padded.copy()
+    ff_mask = np.zeros((padded.shape[0] + 2, padded.shape[1] + 2), np.uint8)
+    cv2.floodFill(flood, ff_mask, (0, 0), 255)
+    filled = padded | cv2.bitwise_not(flood)
+    return filled[1:-1, 1:-1]
+
+
+def _odd(value: float) -> int:
+    n = max(1, int(round(value)))
+    return n if n % 2 else n + 1
+
+
+def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
+    """Filled outline of the line work, with thin protruding lines removed."""
+    seal = _odd(stroke + 2)
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((seal, seal), np.uint8))
+    filled = _fill_holes(closed)
+    opener = _odd(2 * stroke + 5)
+    solid = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((opener, opener), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    if count <= 1:
+        return np.zeros_like(ink)
+    keep = np.zeros_like(ink)
+    biggest = int(stats[1:, cv2.CC_STAT_AREA].max())
+    for label in range(1, count):
+        # Disjoint solid pieces of one view (a part drawn in separate islands) stay together.
+        if stats[label, cv2.CC_STAT_AREA] >= 0.05 * biggest:
+            keep[labels == label] = 255
+    return keep
+
+
+def _hatched(rgb: np.ndarray, paper: np.ndarray, ink: np.ndarray, silhouette: np.ndarray,
+             stroke: float) -> bool:
+    """True when the inside of the outline is covered by parallel diagonal hatch lines."""
+    inner = cv2.erode(silhouette, np.ones((_odd(stroke + 4),) * 2, np.uint8))
+    inside = inner > 0
+    if inside.sum() < 400:
+        return False
+    marks = ((paper == 0) & inside).astype(np.uint8) * 255
+    length = max(9, int(6 * stroke + 6))
+    diag = np.eye(length, dtype=np.uint8)
+    found = 0.0
+    for kernel in (diag, diag[::-1].copy()):
+        opened = cv2.morphologyEx(marks, cv2.MORPH_OPEN, kernel)
+        count, _, _, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        if count - 1 >= 6:
+            found = max(found, opened.astype(bool).sum() / inside.sum())
+    return found > 0.04
+
+
+def _shaded(paper: np.ndarray, ink: np.ndarray, silhouette: np.ndarray, stroke: float) -> float:
+    """Fraction of the outline's inside that is filled with tone (shaded pictorials)."""
+    inner = cv2.erode(silhouette, np.ones((_odd(stroke + 4),) * 2, np.uint8))
+    inside = inner > 0
+    if inside.sum() == 0:
+        return 0.0
+    toned = (paper == 0) & inside
+    return float(toned.sum() / inside.sum())
+
+
+def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
+    """Share of straight line length that is neither horizontal nor vertical (isometrics)."""
+    edges = cv2.ximgproc.thinning(ink) if hasattr(cv2, "ximgproc") else ink
+    min_len = max(20, int(12 * stroke))
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=min_len, minLineLength=min_len,
+                            maxLineGap=max(2, int(stroke)))
+    if lines is None:
+        return 0.0
+    seg = lines[:, 0, :].astype(float)
+    dx = seg[:, 2] - seg[:, 0]
+    dy = seg[:, 3] - seg[:, 1]
+    length = np.hypot(dx, dy)
+    angle = np.degrees(np.arctan2(np.abs(dy), np.abs(dx)))
+    axis = (angle < 6) | (angle > 84)
+    total = length.sum()
+    return float(length[~axis].sum() / total) if total else 0.0
+
+
+def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
+    """Every group of line work in the drawing area, classified."""
+    ink = layers.ink
+    stroke = layers.stroke_width
+    height, width = ink.shape
+    diag = float(np.hypot(width, height))
+    join = _odd(max(5.0, 0.004 * diag))  # bridges dash gaps, not the space between views
+    grouped = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join)))
+    grouped = _fill_holes(grouped)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    min_size = 0.03 * diag
+    regions: list[Region] = []
+    for label in range(1, count):
+        x, y, w, h, _area = (int(v) for v in stats[label])
+        if max(w, h) < min_size:
+            continue
+        crop = (slice(y, y + h), slice(x, x + w))
+        member = labels[crop] == label
+        ink_crop = np.where(member, ink[crop], 0).astype(np.uint8)
+        if not ink_crop.any():
+            continue
+        sil = _silhouette(ink_crop, stroke)
+        if not sil.any():
+            regions.append(Region("text", (x, y, w, h), (x, y, w, h), sil, ink_crop,
+                                  reason="open lines only (no closed outline)"))
+            continue
+        ys, xs = np.nonzero(sil)
+        # The silhouette's bbox runs along the outer edge of the outline stroke; the box the
+        # reconstruction wants runs along the stroke's centre.
+        inset = (stroke - 1.0) / 2.0
+        bx0 = x + xs.min() + inset
+        by0 = y + ys.min() + inset
+        bx1 = x + xs.max() - inset
+        by1 = y + ys.max() - inset
+        box = (int(round(bx0)), int(round(by0)), int(round(bx1 - bx0)), int(round(by1 - by0)))
+        region = Region("view", (x, y, w, h), box, sil, ink_crop)
+        sil_area = float(sil.astype(bool).sum())
+        density = float(ink_crop[sil > 0].astype(bool).sum()) / max(sil_area, 1.0)
+        paper_crop = layers.paper[crop]
+        shade = _shaded(paper_crop, ink_crop, sil, stroke)
+        if density > 0.35:
+            region.kind, region.reason = "code", f"solid ink ({density:.0%} of its area)"
+        elif shade > 0.3:
+            region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
+        elif _hatched(rgb[crop], paper_crop, ink_crop, sil, stroke):
+            region.kind, region.reason = "section", "hatched"
+        else:
+            oblique = _oblique_fraction(ink_crop, stroke)
+            if oblique > 0.45:
+                region.kind, region.reason = "pictorial", f"{oblique:.0%} oblique lines"
+        regions.append(region)
+    _drop_small(regions)
+    return regions
+
+
+def _drop_small(regions: list[Region]) -> None:
+    """Mark regions far smaller than the largest view as text or symbols."""
+    views = [r for r in regions if r.kind in ("view", "section")]
+    if not views:
+        return
+    largest = max(max(r.box[2], r.box[3]) for r in views)
+    for region in views:
+        if max(region.box[2], region.box[3]) < 0.12 * largest:
+            region.kind, region.reason = "text", "too small next to the other views"

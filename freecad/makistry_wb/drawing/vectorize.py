@@ -1,0 +1,348 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""One view's line work -> typed lines, arcs and circles, and its closed visible profile."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .. import plan
+from .fit import fit_circle, fit_line_points, split_chain, thin, trace_chains
+
+
+@dataclass
+class Frame:
+    """Maps image pixels to view coordinates (origin bottom-left of the box, y up)."""
+
+    box: tuple[int, int, int, int]
+    offset: tuple[int, int]  # image position of the crop the pixels come from
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        bx, by, _bw, bh = self.box
+        return (x + self.offset[0] - bx, (by + bh) - (y + self.offset[1]))
+
+
+def _angle(frame: Frame, cx: float, cy: float, px: float, py: float) -> float:
+    vx, vy = frame.point(px, py)
+    ox, oy = frame.point(cx, cy)
+    return math.degrees(math.atan2(vy - oy, vx - ox)) % 360.0
+
+
+def _ccw_contains(start: float, end: float, probe: float) -> bool:
+    return (probe - start) % 360.0 <= (end - start) % 360.0
+
+
+def piece_to_primitive(piece: tuple, frame: Frame, line_type: str) -> plan.Primitive:
+    """A fitted piece in crop pixels as a plan primitive in view coordinates."""
+    if piece[0] == "line":
+        (x0, y0), (x1, y1) = frame.point(*piece[1]), frame.point(*piece[2])
+        return plan.Line(x0, y0, x1, y1, line_type=line_type)
+    if piece[0] == "circle":
+        cx, cy = frame.point(piece[1], piece[2])
+        return plan.Circle(cx, cy, piece[3], line_type=line_type)
+    _, cx, cy, r, p0, p1, pts = piece
+    a0 = _angle(frame, cx, cy, *p0)
+    a1 = _angle(frame, cx, cy, *p1)
+    mid = pts[len(pts) // 2]
+    am = _angle(frame, cx, cy, *mid)
+    if not _ccw_contains(a0, a1, am):
+        a0, a1 = a1, a0
+    vcx, vcy = frame.point(cx, cy)
+    return plan.Arc(vcx, vcy, r, a0, a1, line_type=line_type)
+
+
+def _component_segments(mask: np.ndarray, stroke: float, dash_max: float):
+    """Connected pieces of ``mask``: (label image, list of (label, length, p0, p1, pixels))."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    small = []
+    for label in range(1, count):
+        w, h = stats[label, cv2.CC_STAT_WIDTH], stats[label, cv2.CC_STAT_HEIGHT]
+        if math.hypot(w, h) > dash_max:
+            continue
+        x0, y0 = stats[label, cv2.CC_STAT_LEFT], stats[label, cv2.CC_STAT_TOP]
+        sub = labels[y0:y0 + h, x0:x0 + w] == label
+        ys, xs = np.nonzero(sub)
+        pts = np.stack([xs + x0, ys + y0], axis=1).astype(float)
+        p0, p1 = fit_line_points(pts)
+        length = float(np.hypot(*(p1 - p0))) + 1.0
+        small.append((label, length, p0, p1, pts))
+    return labels, small
+
+
+def _chain_dashes(small: list, stroke: float) -> list[list[int]]:
+    """Group dash pieces that line up into dashed lines (indices into ``small``)."""
+    n = len(small)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    dirs = []
+    for _, _length, p0, p1, _pts in small:
+        d = p1 - p0
+        norm = float(np.hypot(*d))
+        dirs.append(d / norm if norm > 1e-6 else np.array([1.0, 0.0]))
+    centres = [0.5 * (s[2] + s[3]) for s in small]
+    perp_tol = 1.0 + stroke
+    for i in range(n):
+        for j in range(i + 1, n):
+            li, lj = small[i][1], small[j][1]
+            gap_max = 2.5 * max(li, lj) + 6.0
+            delta = centres[j] - centres[i]
+            dist = float(np.hypot(*delta))
+            if dist > gap_max + 0.5 * (li + lj):
+                continue
+            # Direction of the pair: the longer piece's axis (dots have no axis).
+            axis = dirs[i] if li >= lj else dirs[j]
+            if min(li, lj) > 2.5 * stroke + 2 and abs(float(np.dot(dirs[i], dirs[j]))) < 0.995:
+                continue
+            along = float(np.dot(delta, axis))
+            across = abs(float(delta[0] * axis[1] - delta[1] * axis[0]))
+            if across > perp_tol or abs(along) < 0.5 * (li + lj) - 1:
+                continue
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _dashed_line(members: list, stroke: float) -> tuple[str, np.ndarray, np.ndarray]:
+    """Line type and endpoints of a chain of dashes."""
+    pts = np.vstack([m[4] for m in members])
+    p0, p1 = fit_line_points(pts)
+    lengths = np.array([m[1] for m in members])
+    dots = lengths < max(2.5 * stroke + 2, 0.35 * lengths.max())
+    line_type = "centre" if dots.any() and (~dots).any() and dots.sum() >= 0.3 * (~dots).sum() \
+        else "hidden"
+    return line_type, p0, p1
+
+
+@dataclass
+class VectorisedView:
+    primitives: list[plan.Primitive]
+    profile: plan.Profile
+
+
+def vectorise(ink: np.ndarray, silhouette: np.ndarray, stroke: float, frame: Frame
+              ) -> VectorisedView:
+    """Typed primitives of one view and its visible profile (outer loop, through-hole loops)."""
+    box_w, box_h = frame.box[2], frame.box[3]
+    dash_max = max(4.0 * stroke + 8.0, min(60.0, 0.08 * max(box_w, box_h)))
+    labels, small = _component_segments(ink, stroke, dash_max)
+    groups = _chain_dashes(small, stroke)
+    primitives: list[plan.Primitive] = []
+    dashed_labels: set[int] = set()
+    loose: list[int] = []
+    for group in groups:
+        members = [small[i] for i in group]
+        if len(members) >= 2:
+            line_type, p0, p1 = _dashed_line(members, stroke)
+            primitives.append(piece_to_primitive(("line", p0, p1), frame, line_type))
+            dashed_labels.update(m[0] for m in members)
+        else:
+            loose.append(group[0])
+    # Dashes that do not line up: hidden arcs and circles, or tiny visible marks.
+    primitives.extend(_curved_dashes([small[i] for i in loose], stroke, frame, dashed_labels))
+    visible = ink.copy()
+    if dashed_labels:
+        visible[np.isin(labels, list(dashed_labels))] = 0
+    primitives.extend(_trace(visible, stroke, frame, "visible"))
+    primitives = snap(primitives)
+    profile = _visible_profile(silhouette, primitives, stroke, frame)
+    return VectorisedView(primitives, profile)
+
+
+def _curved_dashes(pieces: list, stroke: float, frame: Frame, used: set[int]
+                   ) -> list[plan.Primitive]:
+    """Group leftover dashes by proximity; fit a hidden arc or circle through each group."""
+    if not pieces:
+        return []
+    n = len(pieces)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            gap = min(float(np.hypot(*(a - b))) for a in (pieces[i][2], pieces[i][3])
+                      for b in (pieces[j][2], pieces[j][3]))
+            if gap < 2.0 * max(pieces[i][1], pieces[j][1]) + 4:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    result: list[plan.Primitive] = []
+    for group in groups.values():
+        if len(group) < 3:
+            continue  # an isolated mark: left to the visible tracer
+        pts = np.vstack([pieces[i][4] for i in group])
+        cx, cy, r, rms = fit_circle(pts)
+        if not (r > 2 and rms < max(1.0, 0.03 * r)):
+            continue
+        used.update(pieces[i][0] for i in group)
+        angles = np.sort(np.arctan2(pts[:, 1] - cy, pts[:, 0] - cx))
+        gaps = np.diff(np.concatenate([angles, angles[:1] + 2 * np.pi]))
+        biggest = int(np.argmax(gaps))
+        if gaps[biggest] < math.radians(60):
+            result.append(piece_to_primitive(("circle", cx, cy, r), frame, "hidden"))
+            continue
+        a_start = angles[(biggest + 1) % len(angles)]
+        a_end = angles[biggest]
+        p0 = np.array([cx + r * math.cos(a_start), cy + r * math.sin(a_start)])
+        p1 = np.array([cx + r * math.cos(a_end), cy + r * math.sin(a_end)])
+        mid_a = a_start + ((a_end - a_start) % (2 * np.pi)) / 2
+        mid = np.array([[cx + r * math.cos(mid_a), cy + r * math.sin(mid_a)]])
+        result.append(piece_to_primitive(("arc", cx, cy, r, p0, p1, np.vstack([p0, mid, p1])),
+                                         frame, "hidden"))
+    return result
+
+
+def _trace(mask: np.ndarray, stroke: float, frame: Frame, line_type: str
+           ) -> list[plan.Primitive]:
+    """Centre-line vectorisation of solid strokes."""
+    if not mask.any():
+        return []
+    skeleton = thin(mask)
+    chains = trace_chains(skeleton, min_length=max(3, int(stroke * 2)))
+    result = []
+    for chain in chains:
+        closed = len(chain) > 8 and float(np.hypot(*(chain[0] - chain[-1]))) < 2.0
+        for piece in split_chain(chain, tolerance=max(1.0, 0.6 * stroke), closed=closed):
+            if piece[0] == "line" and float(np.hypot(*(piece[2] - piece[1]))) < 2.0:
+                continue
+            result.append(piece_to_primitive(piece, frame, line_type))
+    return result
+
+
+def snap(primitives: list[plan.Primitive], angle_deg: float = 2.5) -> list[plan.Primitive]:
+    """Snap near-axis lines to exact horizontal/vertical, arcs that close into circles, shared
+    centres (concentric) and near-equal radii."""
+    for prim in primitives:
+        if isinstance(prim, plan.Line):
+            dx, dy = prim.x1 - prim.x0, prim.y1 - prim.y0
+            ang = math.degrees(math.atan2(abs(dy), abs(dx)))
+            if ang < angle_deg:
+                prim.y0 = prim.y1 = (prim.y0 + prim.y1) / 2
+            elif ang > 90 - angle_deg:
+                prim.x0 = prim.x1 = (prim.x0 + prim.x1) / 2
+    primitives = _merge_arcs(primitives)
+    round_ones = [p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))]
+    _share_centres(round_ones)
+    _share_radii([p for p in round_ones if isinstance(p, plan.Circle)])
+    return primitives
+
+
+def _merge_arcs(primitives: list[plan.Primitive]) -> list[plan.Primitive]:
+    """Arcs of one circle (split where other lines cross it) become one Circle."""
+    arcs = [p for p in primitives if isinstance(p, plan.Arc)]
+    others = [p for p in primitives if not isinstance(p, plan.Arc)]
+    used = [False] * len(arcs)
+    merged: list[plan.Primitive] = []
+    for i, arc in enumerate(arcs):
+        if used[i]:
+            continue
+        group = [j for j in range(i, len(arcs)) if not used[j]
+                 and arcs[j].line_type == arc.line_type
+                 and math.hypot(arcs[j].cx - arc.cx, arcs[j].cy - arc.cy) < 1.5 + 0.02 * arc.r
+                 and abs(arcs[j].r - arc.r) < 1.5 + 0.02 * arc.r]
+        sweep = sum(arcs[j].sweep_deg() for j in group)
+        if len(group) > 1 and sweep > 300:
+            weights = [arcs[j].sweep_deg() for j in group]
+            cx = float(np.average([arcs[j].cx for j in group], weights=weights))
+            cy = float(np.average([arcs[j].cy for j in group], weights=weights))
+            r = float(np.average([arcs[j].r for j in group], weights=weights))
+            for j in group:
+                used[j] = True
+            merged.append(plan.Circle(cx, cy, r, line_type=arc.line_type))
+        else:
+            used[i] = True
+            merged.append(arc)
+    # A circle traced twice (both edges of a stroke) or found as hidden and visible: keep one.
+    result = others + merged
+    return result
+
+
+def _share_centres(round_ones: list) -> None:
+    for i, a in enumerate(round_ones):
+        for b in round_ones[i + 1:]:
+            if math.hypot(a.cx - b.cx, a.cy - b.cy) < 1.5:
+                cx, cy = (a.cx + b.cx) / 2, (a.cy + b.cy) / 2
+                a.cx = b.cx = cx
+                a.cy = b.cy = cy
+
+
+def _share_radii(circles: list) -> None:
+    for i, a in enumerate(circles):
+        same = [b for b in circles[i:] if abs(b.r - a.r) < 0.8]
+        if len(same) > 1:
+            r = float(np.mean([b.r for b in same]))
+            for b in same:
+                b.r = r
+
+
+def _contour_primitives(contour: np.ndarray, stroke: float, frame: Frame
+                        ) -> list[plan.Primitive]:
+    pts = contour.reshape(-1, 2).astype(float)
+    pieces = split_chain(pts, tolerance=max(1.0, 0.6 * stroke), closed=True)
+    return [piece_to_primitive(p, frame, "visible") for p in pieces]
+
+
+def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], stroke: float,
+                     frame: Frame) -> plan.Profile:
+    """Outer loop from the silhouette boundary; inner loops from visible circles inside it."""
+    # Trace the boundary along the stroke centre: shrink the filled outline by half a stroke.
+    inset = int(round((stroke - 1) / 2))
+    sil = cv2.erode(silhouette, np.ones((2 * inset + 1,) * 2, np.uint8)) if inset else silhouette
+    contours, _ = cv2.findContours(sil, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    loops: list[plan.Loop] = []
+    if contours:
+        outer = max(contours, key=cv2.contourArea)
+        loop = plan.Loop(_contour_primitives(outer, stroke, frame))
+        if loop.area() < 0:
+            loop.primitives = _reverse(loop.primitives)
+        loops.append(loop)
+    # Through-hole candidates: visible circles well inside the outline, the innermost of each
+    # concentric set (a counterbore's outer circle is a step, not a hole).
+    inside = cv2.erode(silhouette, np.ones((3, 3), np.uint8))
+    circles = [p for p in primitives if isinstance(p, plan.Circle) and p.line_type == "visible"]
+    holes = []
+    bx, by, _bw, bh = frame.box
+    for circle in circles:
+        ring_ok = True
+        for k in range(24):
+            a = 2 * math.pi * k / 24
+            vx = circle.cx + (circle.r + stroke + 2) * math.cos(a)
+            vy = circle.cy + (circle.r + stroke + 2) * math.sin(a)
+            ix = int(round(vx + bx - frame.offset[0]))
+            iy = int(round((by + bh - vy) - frame.offset[1]))
+            if not (0 <= iy < inside.shape[0] and 0 <= ix < inside.shape[1]) or not inside[iy, ix]:
+                ring_ok = False
+                break
+        if ring_ok:
+            holes.append(circle)
+    innermost = [c for c in holes if not any(
+        o is not c and o.r < c.r - 1 and math.hypot(o.cx - c.cx, o.cy - c.cy) < 2 for o in holes)]
+    for circle in sorted(innermost, key=lambda c: (c.cx, c.cy)):
+        loops.append(plan.Loop([plan.Circle(circle.cx, circle.cy, circle.r)]))
+    return plan.Profile(loops=loops, line_type="visible")
+
+
+def _reverse(prims: list[plan.Primitive]) -> list[plan.Primitive]:
+    out: list[plan.Primitive] = []
+    for prim in reversed(prims):
+        if isinstance(prim, plan.Line):
+            out.append(plan.Line(prim.x1, prim.y1, prim.x0, prim.y0, line_type=prim.line_type))
+        else:
+            out.append(prim)  # arcs keep their CCW definition; circles have no direction
+    return out
