@@ -13,6 +13,8 @@ command -v freecadcmd >/dev/null || need_apt+=(freecad)
 command -v xvfb-run >/dev/null || need_apt+=(xvfb xauth)
 "$PY" -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 "$PY" -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${need_apt[*]}; run: sudo apt-get install ${need_apt[*]}" >&2
@@ -48,7 +50,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-venv=.venv
+venv=${VENV:-.venv}  # make VENV=...: the FreeCAD 1.0 chroot keeps its own
 want_dev=$( (cat requirements-dev.txt; "$PY" --version) | sha1sum | cut -d' ' -f1)
 if [ "$(cat $venv/.makistry_dev 2>/dev/null)" != "$want_dev" ]; then
   echo "setup: creating $venv for the test tools"
@@ -56,6 +58,15 @@ if [ "$(cat $venv/.makistry_dev 2>/dev/null)" != "$want_dev" ]; then
   "$PY" -m venv --system-site-packages "$venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
   echo "$want_dev" > "$venv/.makistry_dev"
+fi
+
+# The Khronos glTF validator for the export tests (npm, offline once installed).
+gltf=tools/gltf
+want_gltf=$(sha1sum "$gltf/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$gltf/node_modules/.makistry" 2>/dev/null)" != "$want_gltf" ]; then
+  echo "setup: installing the glTF validator (npm ci in $gltf)"
+  (cd "$gltf" && npm ci --no-audit --no-fund --silent)
+  echo "$want_gltf" > "$gltf/node_modules/.makistry"
 fi
 
 mkdir -p "$userdir/Mod"
