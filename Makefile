@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # One entry for everything: see README.md.
 PY ?= /usr/bin/python3
-VENV := .venv
+VENV ?= .venv
 PYTEST := $(VENV)/bin/python -m pytest
 DEMO_OUT := build/demo
 

@@ -26,9 +26,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# FreeCAD's user data folder, as FreeCAD itself reports it.
-userdir=$("$PY" -c "import sys; sys.path[:0]=['$root']; from freecad.makistry_wb import runtime; print(runtime.user_data_dir())")
-vendor=$("$PY" -c "import sys; sys.path[:0]=['$root']; from freecad.makistry_wb import runtime; print(runtime.vendor_dir())")
+# FreeCAD's user data folder, as FreeCAD itself reports it (tail: Debian trixie's python3
+# `freecad` package prints a note on stdout when imported).
+userdir=$("$PY" -c "import sys; sys.path[:0]=['$root']; from freecad.makistry_wb import runtime; print(runtime.user_data_dir())" | tail -n1)
+vendor=$("$PY" -c "import sys; sys.path[:0]=['$root']; from freecad.makistry_wb import runtime; print(runtime.vendor_dir())" | tail -n1)
 mkdir -p "$vendor"
 
 stamp="$vendor/.makistry_requirements"

@@ -40,10 +40,33 @@ def user_data_dir() -> str:
 
 
 def vendor_dir() -> str:
-    """The folder the Addon Manager installs Python packages into, for this Python."""
+    """The folder the Addon Manager installs Python packages into, for this Python.
+
+    FreeCAD 0.2x puts only ``AdditionalPythonPackages`` on ``sys.path``; 1.x puts
+    ``AdditionalPythonPackages/pyXY`` first, then the bare folder, and its Addon Manager
+    installs into ``pyXY``.
+    """
     root = os.path.join(user_data_dir(), "AdditionalPythonPackages")
     versioned = os.path.join(root, f"py{sys.version_info.major}{sys.version_info.minor}")
-    return versioned if os.path.isdir(versioned) else root
+    if os.path.isdir(versioned) or _addon_manager_uses_versioned_folder():
+        return versioned
+    return root
+
+
+def _addon_manager_uses_versioned_folder() -> bool:
+    """Whether this FreeCAD (1.x) installs packages into ``AdditionalPythonPackages/pyXY``."""
+    if "FreeCAD" in sys.modules:
+        return int(sys.modules["FreeCAD"].Version()[0]) >= 1
+    # Without importing FreeCAD: read the rule from its Addon Manager's get_pip_target_directory.
+    mod_dirs = [os.path.join(os.path.dirname(lib), "Mod") for lib in freecad_lib_candidates()]
+    for mod in mod_dirs + ["/usr/share/freecad/Mod"]:
+        utilities = os.path.join(mod, "AddonManager", "addonmanager_utilities.py")
+        try:
+            with open(utilities, encoding="utf-8") as file:
+                return '"AdditionalPythonPackages", f"py{major}{minor}"' in file.read()
+        except OSError:
+            continue
+    return False
 
 
 def add_dependency_paths() -> None:
@@ -95,10 +118,13 @@ def import_freecad():
     """Import FreeCAD from a plain Python, adding its lib and Mod folders to sys.path."""
     try:
         import FreeCAD
-
-        return FreeCAD
     except ImportError:
         pass
+    else:
+        # Debian trixie's python3 `freecad` package imports FreeCAD as soon as any
+        # `freecad.*` module is imported, but does not make the Mod folder importable.
+        _add_mod_dirs(os.path.dirname(FreeCAD.__file__))
+        return FreeCAD
     for lib in freecad_lib_candidates():
         if os.path.exists(os.path.join(lib, "FreeCAD.so")) or os.path.exists(
                 os.path.join(lib, "FreeCAD.pyd")):
@@ -109,10 +135,7 @@ def import_freecad():
             except ImportError:
                 sys.path.remove(lib)
                 continue
-            mod = os.path.join(os.path.dirname(lib), "Mod")
-            for path in (mod, "/usr/share/freecad/Mod"):
-                if os.path.isdir(path) and path not in sys.path:
-                    sys.path.append(path)
+            _add_mod_dirs(lib)
             return FreeCAD
     from .errors import FREECAD_NOT_FOUND, MakistryError
 
@@ -122,3 +145,14 @@ def import_freecad():
         f"{sys.executable} (Python {sys.version.split()[0]}). Install FreeCAD "
         "(Debian: apt-get install freecad) and run with the Python FreeCAD was built for "
         "(Debian: /usr/bin/python3), or set FREECAD_LIB to the folder holding FreeCAD.so.")
+
+
+def _add_mod_dirs(lib: str) -> None:
+    """Make FreeCAD's Mod packages (PartDesign...) importable, unless they already are."""
+    import importlib.util
+
+    if importlib.util.find_spec("PartDesign") is not None:
+        return
+    for path in (os.path.join(os.path.dirname(lib), "Mod"), "/usr/share/freecad/Mod"):
+        if os.path.isdir(path) and path not in sys.path:
+            sys.path.append(path)
