@@ -205,8 +205,10 @@ def _layout(views: dict, projection: str, gap: float) -> dict:
 
 
 def render_sheet(shape, out_path: str | None = None, sheet: Sheet | None = None,
-                 views: dict | None = None) -> Image.Image:
-    """A three-view drawing of ``shape`` as a grey-scale PIL image (and a file when asked)."""
+                 views: dict | None = None, boxes_out: dict | None = None) -> Image.Image:
+    """A three-view drawing of ``shape`` as a grey-scale PIL image (and a file when asked).
+
+    ``boxes_out``, when given, receives each view's pixel box (x0, y0, x1, y1)."""
     sheet = sheet or Sheet()
     views = views or {role: project(shape, role) for role in ("front", "top", "right")}
     extent = max(max(v.width, v.height) for v in views.values())
@@ -231,6 +233,10 @@ def render_sheet(shape, out_path: str | None = None, sheet: Sheet | None = None,
         py = off_y - (pos[role][1] + (y - v.box[1])) * scale
         return (px, py)
 
+    if boxes_out is not None:
+        for role, v in views.items():
+            (x0, y1), (x1, y0) = to_px(role, v.box[0], v.box[1]), to_px(role, v.box[2], v.box[3])
+            boxes_out[role] = (x0, y0, x1, y1)
     img = Image.new("L", (width_px, height_px), 255)
     draw = ImageDraw.Draw(img)
     lw = sheet.line_px

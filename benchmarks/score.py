@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Score an answer solid against the truth: IoU by exact OCC booleans after the best of the 24
+axis-aligned orientations, at true scale and after scale normalisation; volume and bounding-box
+errors; hole count.
+
+The answer's placement is free (a drawing does not say where the origin is), so each orientation
+is tried with the centres of mass made to coincide. A cheap upper bound (the overlap of the two
+bounding boxes) orders and prunes the orientations, so the best one is found exactly without
+computing all 24 booleans.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import asdict, dataclass
+
+from benchmarks.parts import FreeCAD, Part, V
+
+
+def orientations() -> list:
+    """The 24 proper rotations that map axes onto axes, as FreeCAD matrices (identity first)."""
+    mats = []
+    for perm in itertools.permutations(range(3)):
+        for signs in itertools.product((1, -1), repeat=3):
+            rows = [[0.0] * 3 for _ in range(3)]
+            for i in range(3):
+                rows[i][perm[i]] = float(signs[i])
+            det = (rows[0][0] * (rows[1][1] * rows[2][2] - rows[1][2] * rows[2][1])
+                   - rows[0][1] * (rows[1][0] * rows[2][2] - rows[1][2] * rows[2][0])
+                   + rows[0][2] * (rows[1][0] * rows[2][1] - rows[1][1] * rows[2][0]))
+            if det < 0:
+                continue
+            m = FreeCAD.Matrix()
+            m.A11, m.A12, m.A13 = rows[0]
+            m.A21, m.A22, m.A23 = rows[1]
+            m.A31, m.A32, m.A33 = rows[2]
+            mats.append(m)
+    mats.sort(key=lambda m: (m.A11, m.A22, m.A33) != (1.0, 1.0, 1.0))
+    return mats
+
+
+ORIENTATIONS = orientations()
+
+
+def as_solid(shape):
+    """One solid from what an importer returns (a solid, a compound of solids, a shell...)."""
+    if shape is None or shape.isNull():
+        raise ValueError("empty shape")
+    solids = shape.Solids
+    if not solids:
+        shells = shape.Shells
+        if shells and all(s.isClosed() for s in shells):
+            solids = [Part.Solid(s) for s in shells]
+    if not solids:
+        raise ValueError("no solid in the shape")
+    solid = solids[0] if len(solids) == 1 else solids[0].multiFuse(solids[1:])
+    if solid.ShapeType != "Solid" and len(solid.Solids) == 1:
+        solid = solid.Solids[0]
+    if abs(solid.Volume) < 1e-9:
+        raise ValueError("the solid has no volume")
+    return solid
+
+
+def read_step(path: str):
+    return as_solid(Part.read(path))
+
+
+def _centre(shape):
+    try:
+        return V(shape.CenterOfMass)
+    except (AttributeError, RuntimeError):
+        return V(shape.BoundBox.Center)
+
+
+def _bbox_overlap(a, b) -> float:
+    dx = min(a.XMax, b.XMax) - max(a.XMin, b.XMin)
+    dy = min(a.YMax, b.YMax) - max(a.YMin, b.YMin)
+    dz = min(a.ZMax, b.ZMax) - max(a.ZMin, b.ZMin)
+    return max(dx, 0.0) * max(dy, 0.0) * max(dz, 0.0)
+
+
+def _common_volume(a, b) -> float:
+    try:
+        return abs(a.common(b).Volume)
+    except (RuntimeError, Part.OCCError):
+        return 0.0
+
+
+def placed(truth, answer, matrix, factor: float = 1.0):
+    """``answer`` rotated by ``matrix``, scaled by ``factor`` and moved onto truth's centre."""
+    moved = answer.copy()
+    if factor != 1.0:
+        moved.scale(factor)  # exact: transformGeometry would turn every surface into a B-spline
+    moved.transformShape(matrix)
+    moved.translate(_centre(truth) - _centre(moved))
+    return moved
+
+
+@dataclass
+class Match:
+    iou: float
+    orientation: int
+    extents: tuple  # the answer's X, Y, Z extents in that orientation
+
+
+def best_iou(truth, answer, factor: float = 1.0) -> Match:
+    """The highest IoU of ``answer`` over the 24 orientations (exact booleans, pruned)."""
+    vt, va = abs(truth.Volume), abs(answer.Volume) * factor ** 3
+    candidates = []
+    for index, m in enumerate(ORIENTATIONS):
+        shape = placed(truth, answer, m, factor)
+        overlap = min(vt, va, _bbox_overlap(truth.BoundBox, shape.BoundBox))
+        bound = overlap / (vt + va - overlap) if overlap > 0 else 0.0
+        candidates.append((bound, index, shape))
+    candidates.sort(key=lambda c: -c[0])
+    best = Match(0.0, 0, _extents(candidates[0][2]))
+    for bound, index, shape in candidates:
+        if bound <= best.iou + 1e-9:
+            break
+        inter = _common_volume(truth, shape)
+        iou = inter / (vt + va - inter) if inter > 0 else 0.0
+        if iou > best.iou:
+            best = Match(iou, index, _extents(shape))
+    return best
+
+
+def _extents(shape) -> tuple:
+    bb = shape.BoundBox
+    return (bb.XLength, bb.YLength, bb.ZLength)
+
+
+def hole_count(shape) -> int:
+    """Holes: concave, (nearly) full cylindrical surfaces, one per run along one axis (a
+    counterbore and its hole are one; two coaxial holes in opposite walls are two)."""
+    groups: dict = {}
+    for face in shape.Faces:
+        surf = face.Surface
+        if surf.TypeId != "Part::GeomCylinder":
+            continue
+        u0, u1, v0, v1 = face.ParameterRange
+        p = face.valueAt((u0 + u1) / 2, (v0 + v1) / 2)
+        n = face.normalAt((u0 + u1) / 2, (v0 + v1) / 2)
+        axis = V(surf.Axis).normalize()
+        radial = p - V(surf.Center)
+        radial = radial - axis * radial.dot(axis)
+        if n.dot(radial) >= 0:
+            continue  # convex: a boss or an outside diameter
+        for comp in (axis.x, axis.y, axis.z):
+            if abs(comp) > 1e-9:
+                if comp < 0:
+                    axis = -axis
+                break
+        centre = V(surf.Center)
+        foot = centre - axis * centre.dot(axis)
+        key = (round(axis.x, 3), round(axis.y, 3), round(axis.z, 3),
+               round(foot.x, 1), round(foot.y, 1), round(foot.z, 1))
+        ts = [(v.Point - foot).dot(axis) for v in face.Vertexes]
+        if not ts:
+            bb = face.BoundBox
+            ts = [(V(bb.XMin, bb.YMin, bb.ZMin) - foot).dot(axis),
+                  (V(bb.XMax, bb.YMax, bb.ZMax) - foot).dot(axis)]
+        groups.setdefault(key, []).append((min(ts), max(ts), abs(u1 - u0)))
+    count = 0
+    for runs in groups.values():
+        runs.sort()
+        merged = []
+        for t0, t1, span in runs:
+            if merged and t0 <= merged[-1][1] + 1e-3:
+                merged[-1][1] = max(merged[-1][1], t1)
+                merged[-1][2] += span
+            else:
+                merged.append([t0, t1, span])
+        # Two half-cylinders along the same run make one full hole.
+        count += sum(1 for m in merged if m[2] >= math.radians(300))
+    return count
+
+
+@dataclass
+class Score:
+    iou: float = 0.0  # at true scale
+    iou_normalised: float = 0.0  # after scaling the answer to the truth's volume
+    volume_error: float = 1.0  # |Va - Vt| / Vt
+    bbox_error: float = 1.0  # worst relative extent error, in the best orientation
+    holes: int = 0
+    orientation: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def score(truth, answer) -> Score:
+    """All the measures of ``answer`` against ``truth`` (both OCC solids, millimetres)."""
+    vt, va = abs(truth.Volume), abs(answer.Volume)
+    true_scale = best_iou(truth, answer)
+    factor = (vt / va) ** (1.0 / 3.0)
+    normalised = best_iou(truth, answer, factor) if abs(factor - 1) > 1e-6 else true_scale
+    te = _extents(truth)
+    bbox_error = max(abs(a - t) / t for a, t in zip(true_scale.extents, te) if t > 0)
+    return Score(iou=true_scale.iou, iou_normalised=normalised.iou,
+                 volume_error=abs(va - vt) / vt, bbox_error=bbox_error,
+                 holes=hole_count(answer), orientation=true_scale.orientation)
+
+
+def failed() -> Score:
+    """A failed case: IoU 0, errors 100 %."""
+    return Score()
