@@ -88,6 +88,7 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
     assert result["panel_error"] == ""
     assert result["images_listed"] == 1
     assert result["finished"] and result["panel_error_after_run"] == ""
+    assert not result["dialog_open_after_run"]
     assert len(result["bodies"]) == 1
     assert result["bodies"][0]["label"] == "demo_bracket"
     assert result["bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)

@@ -50,6 +50,18 @@ def _write_json(path: str | None, data: dict) -> None:
             json.dump(data, handle, indent=2)
 
 
+def _freecad_runs_here() -> bool:
+    """FreeCAD and the packages it ships (numpy, Pillow) import in this Python."""
+    try:
+        import numpy  # noqa: F401
+        import PIL  # noqa: F401
+
+        runtime.import_freecad()
+    except (ImportError, errors.MakistryError):
+        return False
+    return True
+
+
 def _reexec_with_freecad_python(argv: list[str]) -> None:
     """Under a Python that cannot load FreeCAD (a pyenv or venv python3), run again with the
     system Python FreeCAD was built for, if there is one."""
@@ -86,11 +98,9 @@ def convert(args: argparse.Namespace, argv: list[str]) -> int:
         check_image_count(len(args.images))
         options.images = [read_image_file(p, r) for p, r in zip(args.images, roles)]
         options.validate()
-        try:
-            runtime.import_freecad()
-        except errors.MakistryError:
+        if not _freecad_runs_here():
             _reexec_with_freecad_python(argv)
-            raise
+        runtime.import_freecad()
         report = engine.run_job(options, outputs, preview_path=args.preview, plan_path=args.plan,
                                 progress=_print_progress if sys.stderr.isatty() else None)
     except errors.MakistryError as exc:

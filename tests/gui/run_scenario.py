@@ -20,10 +20,22 @@ SHOTS = os.environ.get("MAKISTRY_GUI_SHOTS", "")
 result = {"scenario": SCENARIO, "freecad": ".".join(App.Version()[:3]), "steps": []}
 
 
+def settle(seconds=0.3):
+    """Let the GUI paint (and the 3D view render) before looking at it."""
+    app = QtGui.QApplication.instance()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents(QtCore.QEventLoop.AllEvents, 20)
+        time.sleep(0.01)
+
+
 def shot(name):
+    """A screenshot of the screen as X shows it (QWidget.grab misses the OpenGL 3D view)."""
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
-        Gui.getMainWindow().grab().save(os.path.join(SHOTS, f"{name}.png"))
+        settle()
+        screen = QtGui.QApplication.primaryScreen()
+        screen.grabWindow(0).save(os.path.join(SHOTS, f"{name}.png"))
 
 
 def finish():
@@ -80,7 +92,7 @@ def scenario_run():
     doc = App.newDocument("GuiTest")
     before = sorted(o.Name for o in doc.Objects)
     panel = step_open_panel(doc)
-    result["panel_error"] = panel.error_label.text()
+    result["panel_error"] = panel.last_error
     shot("panel_empty")
     panel.add_images([IMAGE])
     panel.prompt.setText(PROMPT)
@@ -90,12 +102,14 @@ def scenario_run():
     panel.accept()
     wait_until(lambda: panel.progress.value() > 5, 30, stalls)
     shot("panel_running")
-    done = wait_until(lambda: not Gui.Control.activeDialog() or panel.error_label.isVisible(),
-                      180, stalls)
-    result["finished"] = done
-    result["panel_error_after_run"] = panel.error_label.text()
+    done = wait_until(lambda: panel.finished or panel.last_error, 180, stalls)
+    result["finished"] = done and panel.finished
+    result["panel_error_after_run"] = panel.last_error
+    result["dialog_open_after_run"] = bool(Gui.Control.activeDialog())
     result["longest_stall_s"] = max(s for s in stalls if s is not None)
-    Gui.SendMsgToActiveView("ViewFit")
+    view = Gui.ActiveDocument.ActiveView
+    view.viewIsometric()
+    view.fitAll()
     shot("result")
     bodies = [o for o in doc.Objects if o.TypeId == "PartDesign::Body"]
     result["bodies"] = [{"label": b.Label, "volume": b.Shape.Volume,
@@ -132,7 +146,7 @@ def scenario_bad_file():
     panel = step_open_panel(App.ActiveDocument)
     panel.add_images([IMAGE])
     result["images_listed"] = panel.image_list.count()
-    result["panel_error"] = panel.error_label.text()
+    result["panel_error"] = panel.last_error
     shot("panel_bad_file")
     panel.reject()
 
@@ -141,7 +155,7 @@ def scenario_missing_deps():
     step_workbench()
     App.newDocument("GuiMissing")
     panel = step_open_panel(App.ActiveDocument)
-    result["panel_error"] = panel.error_label.text()
+    result["panel_error"] = panel.last_error
     shot("panel_missing_deps")
     panel.reject()
 

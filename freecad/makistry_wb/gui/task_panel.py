@@ -50,6 +50,8 @@ class ImageToCadPanel:
         self.doc = doc
         self.worker = None
         self.objects = []
+        self.last_error = ""  # plain text of the last error shown, readable after closing
+        self.finished = False
         self.form = self._build_form()
         ACTIVE_PANEL = self
         missing = runtime.missing_packages()
@@ -152,10 +154,12 @@ class ImageToCadPanel:
 
     # -- messages ---------------------------------------------------------------------------
     def show_error(self, text):
+        self.last_error = text
         self.error_label.setText(text)
         self.error_label.show()
 
     def clear_error(self):
+        self.last_error = ""
         self.error_label.clear()
         self.error_label.hide()
 
@@ -216,6 +220,7 @@ class ImageToCadPanel:
         self.doc.commitTransaction()
         self._export(analysis)
         self._on_progress(1.0, "Done: " + ", ".join(o.Label for o in self.objects))
+        self.finished = True
         Gui.Control.closeDialog()
         if Gui.ActiveDocument is not None:
             Gui.SendMsgToActiveView("ViewFit")
