@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""BENCHMARKS.md from the rows of a run: per family and tier, per variant, error codes, and the
+real samples. Failed cases are in every statistic with IoU 0 (errors 100 %)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.cases import FAMILY_NAMES, TIER_NAMES, VARIANT_NAMES
+
+
+def _pct(values, q) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
+
+
+def _row_stats(rows: list) -> list[str]:
+    n = len(rows)
+    ok = sum(r["success"] for r in rows)
+    ious = [r["iou"] for r in rows]
+    norm = [r["iou_normalised"] for r in rows]
+    holes = sum(1 for r in rows if r["success"] and r.get("truth")
+                and r["holes"] == r["truth"]["holes"])
+    times = [r.get("time_s", 0.0) for r in rows]
+    return [f"{n}", f"{ok}/{n} ({100 * ok / n:.0f} %)", f"{_pct(ious, 50):.3f}",
+            f"{_pct(ious, 10):.3f}", f"{_pct(norm, 50):.3f}",
+            f"{100 * _pct([r['volume_error'] for r in rows], 50):.1f} %",
+            f"{100 * _pct([r['bbox_error'] for r in rows], 50):.1f} %",
+            f"{holes}/{n}", f"{_pct(times, 50):.1f}",
+            f"{max((r.get('peak_mb', 0.0) for r in rows), default=0):.0f}"]
+
+
+STAT_HEADER = ["cases", "success", "IoU median", "IoU p10", "IoU median (scale-normalised)",
+               "volume error median", "bbox error median", "holes right", "time median (s)",
+               "peak memory max (MB)"]
+
+
+def _table(header: list[str], body: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return lines
+
+
+def write_markdown(path: Path, meta: dict, rows: list, samples: list) -> None:
+    by_ft = defaultdict(list)
+    by_variant = defaultdict(list)
+    for r in rows:
+        by_ft[(r["family"], r["tier"])].append(r)
+        by_variant[r["variant"]].append(r)
+    body = []
+    for family in FAMILY_NAMES:
+        for tier in TIER_NAMES:
+            if by_ft.get((family, tier)):
+                body.append([family, tier, *_row_stats(by_ft[(family, tier)])])
+    body.append(["**all**", "", *_row_stats(rows)])
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    command = "make bench" if meta["mode"] == "all" else "make bench-quick"
+    dirty = (f" (the working tree had {meta['engine_dirty']} uncommitted change(s) under "
+             "freecad/ when it ran)" if meta.get("engine_dirty") else "")
+    out = [
+        "<!-- SPDX-License-Identifier: LGPL-2.1-or-later -->",
+        "# Benchmarks",
+        "",
+        f"Commit `{meta['commit']}`{dirty}; `{command}` ({meta['mode']} cases), {when}; "
+        f"wall time {meta['wall_s']:.0f} s on {meta['machine']} with {meta['workers']} "
+        f"workers; {meta['case_timeout_s']:g} s limit per case, {meta['budget_s']:g} s for the "
+        "run.",
+        "",
+        "Each case: a seeded parametric solid (benchmarks/parts.py), drawn headless with "
+        "TechDraw.projectEx (benchmarks/render.py) in one variant, converted by "
+        "`python3 -m freecad.makistry_wb convert` and its STEP answer scored against the truth "
+        "(benchmarks/score.py): IoU by exact OCC booleans after the best of the 24 axis-aligned "
+        "orientations, centres of mass together, at true scale and after scaling the answer to "
+        "the truth's volume. A failed case counts as IoU 0 and 100 % error. Inputs are rebuilt "
+        "from the seeds under benchmarks/out/ (not committed).",
+        "",
+        "## By family and tier",
+        "",
+        *_table(["family", "tier", *STAT_HEADER], body),
+        "",
+        "## By input variant",
+        "",
+        *_table(["variant", *STAT_HEADER],
+                [[v, *_row_stats(by_variant[v])] for v in VARIANT_NAMES if by_variant.get(v)]),
+        "",
+        "## Failures by error code",
+        "",
+    ]
+    codes = Counter(r["error"] for r in rows if not r["success"])
+    if codes:
+        examples = {}
+        for r in rows:
+            if not r["success"] and r["error"] not in examples:
+                examples[r["error"]] = (r["id"], (r.get("message") or "").replace("|", "/"))
+        out += _table(["code", "cases", "first case", "message"],
+                      [[c, str(n), examples[c][0], examples[c][1][:160]]
+                       for c, n in codes.most_common()])
+    else:
+        out.append("None.")
+    out += ["", "## Real samples (../shared/samples)", ""]
+    if not meta.get("samples_present"):
+        out.append("Skipped: the folder ../shared/samples is absent on this machine.")
+    elif not samples:
+        out.append("No ttt-*.png sample with a volume and bounding box in ground_truth.json.")
+    else:
+        body = []
+        for s in samples:
+            want = " x ".join(f"{v:g}" for v in sorted(s["truth_extents"], reverse=True))
+            if s["success"]:
+                got = " x ".join(f"{v:.1f}" for v in s["extents"])
+                body.append([s["file"], "success", f"{s['truth_volume']:.0f}",
+                             f"{s['volume']:.0f}", f"{100 * s['volume_error']:.1f} %", want,
+                             got, f"{100 * s['bbox_error']:.1f} %", f"{s['time_s']:.1f}"])
+            else:
+                body.append([s["file"], f"failed: {s['error']}", f"{s['truth_volume']:.0f}",
+                             "-", "100 %", want, "-", "100 %", f"{s.get('time_s', 0):.1f}"])
+        out += _table(["file", "result", "volume truth (mm³)", "volume answer (mm³)",
+                       "volume error", "bbox truth (mm)", "bbox answer (mm, sorted)",
+                       "bbox error", "time (s)"], body)
+    out += ["", "Re-run: `make bench` (all, 135 cases + samples) or `make bench-quick` (8 "
+            "cases + samples). Per-case rows: benchmarks/out/results-*.json.", ""]
+    path.write_text("\n".join(out))
