@@ -100,6 +100,8 @@ in_chroot() {
     case "$name" in
       CI | PIP_* | http_proxy | https_proxy | no_proxy | HTTP_PROXY | HTTPS_PROXY | NO_PROXY \
         | FC1_REQUIRE_TESTS | PYTEST_ADDOPTS)
+        # A host path (e.g. PIP_FIND_LINKS=/opt/wheels) that the chroot lacks only adds noise.
+        case "${!name}" in /*) [ -e "$root${!name}" ] || continue ;; esac
         pass+=("$name=${!name}") ;;
     esac
   done
