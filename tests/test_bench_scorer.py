@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The benchmark's scorer on real OCC solids: perfect, shifted, scaled, turned and failed."""
+
+import json
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def bench(App):
+    from benchmarks import parts, score
+
+    return parts, score
+
+
+@pytest.fixture(scope="module")
+def bracket(bench):
+    parts, _ = bench
+    return parts.make_part("l_bracket", "medium", 3).shape
+
+
+def test_perfect_answer_scores_one_wherever_it_is_placed(bench, bracket):
+    parts, score = bench
+    answer = bracket.copy()
+    answer.translate(parts.V(250, -40, 17))  # a drawing carries no origin: placement is free
+    result = score.score(bracket, answer)
+    assert result.iou == pytest.approx(1.0, abs=1e-6)
+    assert result.iou_normalised == pytest.approx(1.0, abs=1e-6)
+    assert result.volume_error == pytest.approx(0.0, abs=1e-9)
+    assert result.bbox_error == pytest.approx(0.0, abs=1e-9)
+    assert result.holes == 3
+
+
+def test_shifted_feature_scores_less(bench):
+    parts, score = bench
+    Part = score.Part
+    plate = Part.makeBox(100, 60, 10)
+    truth = plate.cut(Part.makeCylinder(8, 10, parts.V(30, 20, 0)))
+    # The hole 20 mm off: no rotation of the plate maps one hole position onto the other.
+    answer = plate.cut(Part.makeCylinder(8, 10, parts.V(50, 20, 0)))
+    result = score.score(truth, answer)
+    assert result.volume_error == pytest.approx(0.0, abs=1e-9)
+    assert 0.8 < result.iou < 0.99
+    assert result.iou_normalised < 0.99
+
+
+def test_scaled_answer_scores_less_at_true_scale_and_one_when_normalised(bench, bracket):
+    _, score = bench
+    answer = bracket.copy()
+    answer.scale(1.15)
+    result = score.score(bracket, answer)
+    assert result.iou < 0.8
+    assert result.iou_normalised == pytest.approx(1.0, abs=1e-6)
+    assert result.volume_error == pytest.approx(1.15 ** 3 - 1, rel=1e-6)
+    assert result.bbox_error == pytest.approx(0.15, rel=1e-6)
+
+
+@pytest.mark.parametrize("axis, angle", [((1, 0, 0), 90), ((0, 0, 1), -90), ((0, 1, 0), 180)])
+def test_turned_answer_is_found_by_the_orientation_search(bench, bracket, axis, angle):
+    parts, score = bench
+    answer = bracket.copy()
+    answer.rotate(parts.V(0, 0, 0), parts.V(*axis), angle)
+    answer.translate(parts.V(3, 5, 7))
+    naive = answer.copy()
+    naive.translate(bracket.BoundBox.Center - naive.BoundBox.Center)
+    assert bracket.common(naive).Volume < 0.9 * bracket.Volume  # really turned
+    result = score.score(bracket, answer)
+    assert result.iou == pytest.approx(1.0, abs=1e-6)
+    assert result.orientation != 0
+
+
+def test_all_24_orientations_are_distinct_rotations(bench):
+    _, score = bench
+    mats = score.ORIENTATIONS
+    assert len(mats) == 24
+    keys = {tuple(round(v) for v in m.A[:12]) for m in mats}
+    assert len(keys) == 24
+    assert all(round(m.determinant()) == 1 for m in mats)
+
+
+def test_failed_case_scores_zero_with_its_error_code(bench, tmp_path):
+    from benchmarks import report, run
+
+    garbage = tmp_path / "not_a_drawing.png"
+    garbage.write_bytes(b"this is not an image")
+    result = run.run_engine([garbage], "", tmp_path / "work", timeout=60)
+    code, message = run.error_of(result)
+    assert result["exit"] != 0 and code not in ("", None) and message
+    row = {"id": "x", "family": "plate", "tier": "simple", "variant": "clean", "seed": 0,
+           "success": False, "error": code, "message": message, "time_s": result["time_s"],
+           "peak_mb": result["peak_mb"], **bench[1].failed().to_dict()}
+    assert row["iou"] == 0.0 and row["iou_normalised"] == 0.0
+    meta = {"mode": "quick", "wall_s": 1, "workers": 1, "budget_s": 1, "case_timeout_s": 1,
+            "machine": "m", "commit": "c", "samples_present": False}
+    out = tmp_path / "B.md"
+    report.write_markdown(out, meta, [row], [])
+    text = out.read_text()
+    assert "| plate | simple | 1 | 0/1 (0 %) | 0.000 | 0.000 |" in text
+    assert f"| {code} | 1 |" in text
+    assert json.dumps(row)  # rows stay JSON-serialisable for results-*.json
