@@ -50,11 +50,6 @@ def check_readable(name: str, gray: np.ndarray) -> None:
                             "150 dpi.")
 
 
-def _otsu(gray: np.ndarray) -> float:
-    value, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return float(value)
-
-
 def estimate_stroke_width(mask: np.ndarray) -> float:
     """Median width of the strokes in ``mask`` from the distance transform's ridges."""
     if not mask.any():
@@ -109,7 +104,8 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     check_readable(name, gray)
 
     paper_level = float(np.percentile(gray, 90))
-    threshold = min(_otsu(gray), paper_level - 40.0, 170.0)
+    darkest = float(np.percentile(gray, 0.1))
+    threshold = paper_level - 0.45 * (paper_level - darkest)
     neutral = (cmax - cmin) < _MAX_NEUTRAL_SPREAD
     dark = gray < threshold
     ink = ((dark & neutral).astype(np.uint8)) * 255

@@ -93,9 +93,9 @@ def _shaded(paper: np.ndarray, ink: np.ndarray, silhouette: np.ndarray, stroke: 
 
 def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
     """Share of straight line length that is neither horizontal nor vertical (isometrics)."""
-    edges = cv2.ximgproc.thinning(ink) if hasattr(cv2, "ximgproc") else ink
-    min_len = max(20, int(12 * stroke))
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=min_len, minLineLength=min_len,
+    # Long segments only: circles and arcs give short chords, isometric edges are long.
+    min_len = max(20, int(12 * stroke), int(0.12 * max(ink.shape)))
+    lines = cv2.HoughLinesP(ink, 1, np.pi / 180, threshold=min_len, minLineLength=min_len,
                             maxLineGap=max(2, int(stroke)))
     if lines is None:
         return 0.0

@@ -15,14 +15,23 @@ from .fit import fit_circle, fit_line_points, split_chain, thin, trace_chains
 
 @dataclass
 class Frame:
-    """Maps image pixels to view coordinates (origin bottom-left of the box, y up)."""
+    """Maps image pixels to view coordinates (origin bottom-left of the box, y up).
+
+    Pixel (i, j) covers [i, i + 1] x [j, j + 1]: its centre is at (i + 0.5, j + 0.5), as in
+    vector renderers, so sub-pixel positions mean the same thing as in the drawing's source.
+    """
 
     box: tuple[int, int, int, int]
     offset: tuple[int, int]  # image position of the crop the pixels come from
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         bx, by, _bw, bh = self.box
-        return (x + self.offset[0] - bx, (by + bh) - (y + self.offset[1]))
+        return (x + 0.5 + self.offset[0] - bx, (by + bh) - (y + 0.5 + self.offset[1]))
+
+    def pixel(self, vx: float, vy: float) -> tuple[float, float]:
+        """The inverse of ``point``: view coordinates back to crop pixels."""
+        bx, by, _bw, bh = self.box
+        return (vx + bx - self.offset[0] - 0.5, (by + bh) - vy - self.offset[1] - 0.5)
 
 
 def _angle(frame: Frame, cx: float, cy: float, px: float, py: float) -> float:
@@ -153,7 +162,8 @@ def vectorise(ink: np.ndarray, silhouette: np.ndarray, stroke: float, frame: Fra
     visible = ink.copy()
     if dashed_labels:
         visible[np.isin(labels, list(dashed_labels))] = 0
-    primitives.extend(_trace(visible, stroke, frame, "visible"))
+    traced = _trace(visible, stroke, frame, "visible")
+    primitives.extend(settle_circles(traced, visible, stroke, frame))
     primitives = snap(primitives)
     profile = _visible_profile(silhouette, primitives, stroke, frame)
     return VectorisedView(primitives, profile)
@@ -236,40 +246,70 @@ def snap(primitives: list[plan.Primitive], angle_deg: float = 2.5) -> list[plan.
                 prim.y0 = prim.y1 = (prim.y0 + prim.y1) / 2
             elif ang > 90 - angle_deg:
                 prim.x0 = prim.x1 = (prim.x0 + prim.x1) / 2
-    primitives = _merge_arcs(primitives)
     round_ones = [p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))]
     _share_centres(round_ones)
     _share_radii([p for p in round_ones if isinstance(p, plan.Circle)])
     return primitives
 
 
-def _merge_arcs(primitives: list[plan.Primitive]) -> list[plan.Primitive]:
-    """Arcs of one circle (split where other lines cross it) become one Circle."""
-    arcs = [p for p in primitives if isinstance(p, plan.Arc)]
-    others = [p for p in primitives if not isinstance(p, plan.Arc)]
-    used = [False] * len(arcs)
-    merged: list[plan.Primitive] = []
-    for i, arc in enumerate(arcs):
+def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, stroke: float
+              ) -> tuple[float, float, float, float] | None:
+    """Refine a circle on the stroke pixels around it: (cx, cy, r) in view coordinates and the
+    share of the circumference that has ink."""
+    px, py = frame.pixel(cx, cy)
+    band = stroke / 2.0 + 1.5
+    x0, x1 = int(max(0, px - r - band - 1)), int(min(mask.shape[1], px + r + band + 2))
+    y0, y1 = int(max(0, py - r - band - 1)), int(min(mask.shape[0], py + r + band + 2))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    for _ in range(2):
+        ys, xs = np.nonzero(mask[y0:y1, x0:x1])
+        xs = xs + x0
+        ys = ys + y0
+        d = np.hypot(xs - px, ys - py)
+        near = np.abs(d - r) <= band
+        if near.sum() < 12:
+            return None
+        fx, fy, fr, _rms = fit_circle(np.stack([xs[near], ys[near]], axis=1).astype(float))
+        if fr <= 0 or math.hypot(fx - px, fy - py) > band + 2:
+            return None
+        px, py, r = fx, fy, fr
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    sx = np.clip(np.round(px + r * np.cos(angles)).astype(int), 0, mask.shape[1] - 1)
+    sy = np.clip(np.round(py + r * np.sin(angles)).astype(int), 0, mask.shape[0] - 1)
+    grown = cv2.dilate(mask[:, :], np.ones((3, 3), np.uint8)) if mask.size < 4_000_000 else mask
+    coverage = float((grown[sy, sx] > 0).mean())
+    vx, vy = frame.point(px, py)
+    return vx, vy, r, coverage
+
+
+def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: float,
+                   frame: Frame) -> list[plan.Primitive]:
+    """Arcs and circles that trace one drawn circle (split where lines cross it, or traced
+    twice) become one Circle fitted on the stroke pixels, when ink runs all round it."""
+    round_ones = [p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))]
+    rest = [p for p in primitives if not isinstance(p, (plan.Arc, plan.Circle))]
+    used = [False] * len(round_ones)
+    result: list[plan.Primitive] = list(rest)
+    for i, first in enumerate(round_ones):
         if used[i]:
             continue
-        group = [j for j in range(i, len(arcs)) if not used[j]
-                 and arcs[j].line_type == arc.line_type
-                 and math.hypot(arcs[j].cx - arc.cx, arcs[j].cy - arc.cy) < 1.5 + 0.02 * arc.r
-                 and abs(arcs[j].r - arc.r) < 1.5 + 0.02 * arc.r]
-        sweep = sum(arcs[j].sweep_deg() for j in group)
-        if len(group) > 1 and sweep > 300:
-            weights = [arcs[j].sweep_deg() for j in group]
-            cx = float(np.average([arcs[j].cx for j in group], weights=weights))
-            cy = float(np.average([arcs[j].cy for j in group], weights=weights))
-            r = float(np.average([arcs[j].r for j in group], weights=weights))
-            for j in group:
-                used[j] = True
-            merged.append(plan.Circle(cx, cy, r, line_type=arc.line_type))
-        else:
-            used[i] = True
-            merged.append(arc)
-    # A circle traced twice (both edges of a stroke) or found as hidden and visible: keep one.
-    result = others + merged
+        tol = 2.0 + stroke + 0.03 * first.r
+        group = [j for j in range(i, len(round_ones)) if not used[j]
+                 and math.hypot(round_ones[j].cx - first.cx, round_ones[j].cy - first.cy) < tol
+                 and abs(round_ones[j].r - first.r) < tol]
+        sweep = sum(360.0 if isinstance(round_ones[j], plan.Circle) else
+                    round_ones[j].sweep_deg() for j in group)
+        if sweep >= 150:
+            fitted = _ring_fit(mask, frame, first.cx, first.cy, first.r, stroke)
+            if fitted is not None and fitted[3] >= 0.9:
+                for j in group:
+                    used[j] = True
+                result.append(plan.Circle(fitted[0], fitted[1], fitted[2],
+                                          line_type=first.line_type))
+                continue
+        used[i] = True
+        result.append(first)
     return result
 
 
@@ -324,8 +364,8 @@ def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], s
             a = 2 * math.pi * k / 24
             vx = circle.cx + (circle.r + stroke + 2) * math.cos(a)
             vy = circle.cy + (circle.r + stroke + 2) * math.sin(a)
-            ix = int(round(vx + bx - frame.offset[0]))
-            iy = int(round((by + bh - vy) - frame.offset[1]))
+            fx, fy = frame.pixel(vx, vy)
+            ix, iy = int(round(fx)), int(round(fy))
             if not (0 <= iy < inside.shape[0] and 0 <= ix < inside.shape[1]) or not inside[iy, ix]:
                 ring_ok = False
                 break
