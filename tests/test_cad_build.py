@@ -90,3 +90,46 @@ def test_single_view_uses_prompt_thickness_or_warns(doc):
     assert scale.source == "default"
     assert any("longest extent" in w for w in plan.warnings)
     assert any("Y extent" in w for w in plan.warnings)
+
+
+def test_revolved_part_from_circle_and_symmetric_profile(doc):
+    """A hub: disk r50 x 10 high, boss r20 x 30 more, bore r8 through, drawn off-centre."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    top = View(role="top", box=(0, 0, 100, 100),
+               profiles=[Profile([Loop([Circle(50, 50, 50)]), Loop([Circle(50, 50, 8)])])])
+    steps = [(0, 0), (100, 0), (100, 10), (70, 10), (70, 40), (30, 40), (30, 10), (0, 10)]
+    front = View(role="front", box=(0, 0, 100, 40), profiles=[Profile([polygon(steps)])])
+    right = View(role="right", box=(0, 0, 100, 40), profiles=[Profile([polygon(steps)])])
+    plan, _ = plan_from_views([front, top, right], prompt="100 mm long", name="Hub")
+    assert plan.features[0].operation == "revolution"
+    body = build_body(plan, doc)
+    expected = math.pi * (50 ** 2 * 10 + 20 ** 2 * 30 - 8 ** 2 * 40)
+    assert body.Shape.Volume == pytest.approx(expected, rel=1e-4)
+    box = body.Shape.BoundBox
+    assert (box.XMin, box.YMin, box.ZMin, box.XMax, box.YMax, box.ZMax) == pytest.approx(
+        (0, 0, 0, 100, 100, 40), abs=1e-6)
+    assert body.Shape.isValid()
+
+
+def test_shaft_along_x_is_revolved_about_x(doc):
+    from freecad.makistry_wb.cad.build import build_body
+
+    steps = [(0, 10), (40, 10), (40, 0), (100, 0), (100, 40), (40, 40), (40, 30), (0, 30)]
+    front = View(role="front", box=(0, 0, 100, 40), profiles=[Profile([polygon(steps)])])
+    right = View(role="right", box=(0, 0, 40, 40),
+                 profiles=[Profile([Loop([Circle(20, 20, 20)])])])
+    plan, _ = plan_from_views([front, right], prompt="100 mm long", name="Shaft")
+    assert plan.features[0].operation == "revolution"
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(math.pi * (10 ** 2 * 40 + 20 ** 2 * 60), rel=1e-4)
+
+
+def test_asymmetric_profile_is_not_revolved():
+    """A circular top view over an off-centre profile is a cylinder cut, not a revolution."""
+    top = View(role="top", box=(0, 0, 100, 100),
+               profiles=[Profile([Loop([Circle(50, 50, 50)])])])
+    front = View(role="front", box=(0, 0, 100, 40),
+                 profiles=[Profile([polygon([(0, 0), (100, 0), (100, 10), (0, 40)])])])
+    plan, _ = plan_from_views([front, top], prompt="100 mm long")
+    assert [f.operation for f in plan.features] == ["pad", "pocket"]

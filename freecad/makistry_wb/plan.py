@@ -181,10 +181,14 @@ class Constraint:
 
 @dataclass
 class Sketch:
-    plane: str = "XY"  # XY, XZ or YZ
-    offset: float = 0.0  # along the plane normal, mm
+    """A sketch on a principal plane: XY (sketch x, y = model X, Y), XZ (X, Z) or YZ (Y, Z),
+    at ``offset`` mm along the model axis normal to it (Z, Y or X respectively)."""
+
+    plane: str = "XY"
+    offset: float = 0.0
     geometry: List[Primitive] = field(default_factory=list)  # mm, sketch coordinates
     constraints: List[Constraint] = field(default_factory=list)
+    construction: List[int] = field(default_factory=list)  # geometry indices; axes of revolution
 
 
 @dataclass

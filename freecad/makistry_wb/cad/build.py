@@ -20,6 +20,9 @@ PLANE_ROTATIONS = {
     "YZ": App.Rotation(App.Vector(1, 1, 1), 120),  # x -> Y, y -> Z
 }
 _AXIS_INDEX = {"x": 0, "y": 1, "z": 2}
+# The model axis normal to each plane: a sketch's offset is measured along it.
+PLANE_NORMAL_AXES = {"XY": App.Vector(0, 0, 1), "XZ": App.Vector(0, 1, 0),
+                     "YZ": App.Vector(1, 0, 0)}
 
 
 def _part_geometry(prim):
@@ -43,8 +46,7 @@ def _attach(sketch, body, plane: str, offset: float) -> None:
     sketch.recompute()
     wanted = PLANE_ROTATIONS[plane]
     correction = sketch.Placement.Rotation.inverted().multiply(wanted)
-    normal = wanted.multVec(App.Vector(0, 0, 1))
-    local_offset = sketch.Placement.Rotation.inverted().multVec(normal * offset)
+    local_offset = sketch.Placement.Rotation.inverted().multVec(PLANE_NORMAL_AXES[plane] * offset)
     sketch.AttachmentOffset = App.Placement(local_offset, correction)
 
 
@@ -72,8 +74,8 @@ def _make_sketch(body, feature: Feature, warnings: list[str]):
     spec = feature.sketch
     sketch = body.newObject("Sketcher::SketchObject", f"{feature.name}Sketch")
     _attach(sketch, body, spec.plane, spec.offset)
-    for prim in spec.geometry:
-        sketch.addGeometry(_part_geometry(prim), False)
+    for index, prim in enumerate(spec.geometry):
+        sketch.addGeometry(_part_geometry(prim), index in spec.construction)
     _add_constraints(sketch, spec.constraints, warnings)
     return sketch
 
@@ -116,7 +118,17 @@ def _pocket(body, feature: Feature, sketch):
     return pocket
 
 
-_OPERATIONS = {"pad": _pad, "pocket": _pocket}
+def _revolution(body, feature: Feature, sketch):
+    """Revolve about the sketch's first construction line."""
+    revolution = body.newObject("PartDesign::Revolution", feature.name)
+    revolution.Profile = sketch
+    revolution.ReferenceAxis = (sketch, ["Axis0"])
+    revolution.Angle = feature.params.get("angle", 360.0)
+    body.Document.recompute()
+    return revolution
+
+
+_OPERATIONS = {"pad": _pad, "pocket": _pocket, "revolution": _revolution}
 
 
 def build_body(plan: PartPlan, doc, container=None, label: str | None = None):

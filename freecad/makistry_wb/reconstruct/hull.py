@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
+from .loops import closed_loop, loop_is_sane
+from .revolve import RevolveAxis, find_axis, half_outline, polygon_loop
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -167,6 +169,9 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     hole = 0
     outer_range = None
     for loop in loops:
+        loop = closed_loop(loop, tol / mapping.s)
+        if not loop_is_sane(loop, (2 * tol / mapping.s) ** 2):
+            continue
         first = len(sketch.geometry)
         mapped = [mapping.primitive(p) for p in loop.primitives]
         sketch.geometry.extend(mapped)
@@ -204,6 +209,36 @@ def _margin_loop(mapping: _ViewMapping, extents: dict[str, float]) -> Loop:
     return Loop([Line(*corners[i], *corners[(i + 1) % 4]) for i in range(4)])
 
 
+def _revolution_feature(axis: RevolveAxis, mm_per_px: float) -> Feature:
+    """A Revolution of the profile view's outline, halved along the axis."""
+    profile = axis.profile
+    mapping = _ViewMapping(profile, mm_per_px)
+    circular = _ViewMapping(axis.circular, mm_per_px)
+    # Where the axis lies, in model millimetres, from the circle's centre.
+    centre = {circular.ax: 0.0, circular.ay: 0.0}
+    cx, cy = axis.centre_px
+    centre[circular.ax] = (cx if circular.sx > 0 else circular.w - cx) * mm_per_px
+    centre[circular.ay] = (cy if circular.sy > 0 else circular.h - cy) * mm_per_px
+    across = mapping.ax if mapping.ay == axis.axis else mapping.ay
+    axis_coord = 0 if across == mapping.ax else 1
+    sign = mapping.sx if axis_coord == 0 else mapping.sy
+    extent = profile.box[2] if axis_coord == 0 else profile.box[3]
+    axis_px = centre[across] / mm_per_px
+    axis_value = axis_px if sign > 0 else extent - axis_px
+    half = half_outline(profile.profiles[0].loops[0].polygon(), axis_coord, axis_value)
+    sketch = _sketch_for_loops([polygon_loop(half)], mapping, "")
+    sketch.offset = centre[mapping.look]
+    ends = ([(axis_value, 0.0), (axis_value, profile.box[3])] if axis_coord == 0
+            else [(0.0, axis_value), (profile.box[2], axis_value)])
+    line = mapping.primitive(Line(*ends[0], *ends[1]))
+    sketch.construction.append(len(sketch.geometry))
+    sketch.geometry.append(line)
+    return Feature(
+        name="Revolution", operation="revolution", sketch=sketch, params={"angle": 360.0},
+        evidence=[f"circular outline in the {axis.circular.role} view",
+                  f"{profile.role} view outline symmetric about the axis"])
+
+
 def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> tuple[
         PartPlan, ScaleInfo]:
     """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
@@ -217,13 +252,18 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> 
     scale, _ = solve_scale(ortho, prompt, plan.warnings)
     extents = scale.extents_mm
 
-    base = next((v for v in ortho if v.role == "front"), ortho[0])
-    mapping = _ViewMapping(base, scale.mm_per_px)
-    sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "")
-    plan.features.append(Feature(
-        name=f"{base.role.capitalize()}Outline", operation="pad", sketch=sketch,
-        params={"length": extents[mapping.look], "direction": f"+{mapping.look}"},
-        evidence=[f"{base.role} view outline"]))
+    axis = find_axis(ortho, ROLE_AXES)
+    if axis is not None:
+        base = axis.profile
+        plan.features.append(_revolution_feature(axis, scale.mm_per_px))
+    else:
+        base = next((v for v in ortho if v.role == "front"), ortho[0])
+        mapping = _ViewMapping(base, scale.mm_per_px)
+        sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "")
+        plan.features.append(Feature(
+            name=f"{base.role.capitalize()}Outline", operation="pad", sketch=sketch,
+            params={"length": extents[mapping.look], "direction": f"+{mapping.look}"},
+            evidence=[f"{base.role} view outline"]))
 
     for view in ortho:
         if view is base:
