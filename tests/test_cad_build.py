@@ -133,3 +133,25 @@ def test_asymmetric_profile_is_not_revolved():
                  profiles=[Profile([polygon([(0, 0), (100, 0), (100, 10), (0, 40)])])])
     plan, _ = plan_from_views([front, top], prompt="100 mm long")
     assert [f.operation for f in plan.features] == ["pad", "pocket"]
+
+
+def test_blind_pocket_depth_from_hidden_line_in_side_view(doc):
+    """A block 100 x 60 x 40 with a pocket 40 x 30, 15 deep, open at the top."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    block = rect(100, 60)
+    pocket = polygon([(30, 15), (70, 15), (70, 45), (30, 45)])
+    top = View(role="top", box=(0, 0, 100, 60), profiles=[Profile([block])],
+               primitives=block.primitives + pocket.primitives)
+    hidden = [Line(30, 25, 70, 25, "hidden"), Line(30, 25, 30, 40, "hidden"),
+              Line(70, 25, 70, 40, "hidden")]
+    front = View(role="front", box=(0, 0, 100, 40), profiles=[Profile([rect(100, 40)])],
+                 primitives=rect(100, 40).primitives + hidden)
+    right = View(role="right", box=(0, 0, 60, 40), profiles=[Profile([rect(60, 40)])],
+                 primitives=rect(60, 40).primitives)
+    plan, _ = plan_from_views([front, top, right], prompt="100 mm long")
+    pockets = [f for f in plan.features if f.name.startswith("Pocket")]
+    assert len(pockets) == 1 and pockets[0].params["length"] == pytest.approx(15, abs=0.6)
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(100 * 60 * 40 - 40 * 30 * 15, rel=0.02)
+    assert len(body.Shape.Faces) == 11

@@ -217,10 +217,18 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
         stages.leave()
         if progress:
             progress(1.0, "Done")
-    except errors.MakistryError as exc:
+    except Exception as exc:
+        if not isinstance(exc, errors.MakistryError):
+            # A defect, not bad input: still a failed job with a report, never a lost one.
+            wrapped = errors.MakistryError(
+                errors.INTERNAL_ERROR,
+                f"The engine failed unexpectedly ({type(exc).__name__}: {exc}). Please report "
+                "it with the input image.")
+            wrapped.__cause__ = exc
+            exc = wrapped
         if analysis is not None:
             analysis.timings_s["total"] = round(time.perf_counter() - start, 4)
         exc.report = report_for(analysis, options, parts, written, error=exc)
-        raise
+        raise exc
     analysis.timings_s["total"] = round(time.perf_counter() - start, 4)
     return report_for(analysis, options, parts, written)

@@ -18,6 +18,7 @@ FREECAD_NOT_FOUND = "freecad_not_found"
 BUILD_FAILED = "build_failed"
 EXPORT_FAILED = "export_failed"
 CANCELLED = "cancelled"
+INTERNAL_ERROR = "internal_error"
 
 
 class MakistryError(Exception):

@@ -114,6 +114,13 @@ def _pocket(body, feature: Feature, sketch):
         pocket.Length = feature.params["length"]
     compat.set_symmetric(pocket, bool(feature.params.get("symmetric")))
     pocket.Refine = True
+    direction = feature.params.get("direction")
+    if direction:
+        # A pocket cuts against its sketch's normal unless reversed.
+        normal = PLANE_ROTATIONS[feature.sketch.plane].multVec(App.Vector(0, 0, 1))
+        wanted = App.Vector(0, 0, 0)
+        setattr(wanted, direction[1], 1.0 if direction[0] == "+" else -1.0)
+        pocket.Reversed = normal.dot(wanted) > 0
     body.Document.recompute()
     return pocket
 

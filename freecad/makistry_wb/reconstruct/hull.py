@@ -16,6 +16,7 @@ from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
 from .loops import closed_loop, loop_is_sane
+from .pockets import VIEWER_SIDE, Floor, find_floors
 from .revolve import RevolveAxis, find_axis, half_outline, polygon_loop
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
@@ -239,6 +240,21 @@ def _revolution_feature(axis: RevolveAxis, mm_per_px: float) -> Feature:
                   f"{profile.role} view outline symmetric about the axis"])
 
 
+def _floor_pocket(floor: Floor, number: int, mm_per_px: float,
+                  extents: dict[str, float]) -> Feature:
+    """A pocket from the viewer's side of the part down to the floor's level."""
+    mapping = _ViewMapping(floor.view, mm_per_px)
+    side = VIEWER_SIDE[floor.view.role]
+    near = extents[mapping.look] if side > 0 else 0.0
+    sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
+    sketch.offset = near
+    depth = abs(near - floor.level_px * mm_per_px)
+    return Feature(
+        name=f"Pocket{number}", operation="pocket", sketch=sketch,
+        params={"length": depth, "direction": f"{'-' if side > 0 else '+'}{mapping.look}"},
+        evidence=[floor.evidence])
+
+
 def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> tuple[
         PartPlan, ScaleInfo]:
     """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
@@ -277,4 +293,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> 
             name=f"{view.role.capitalize()}Silhouette", operation="pocket", sketch=sketch,
             params={"type": "through_all", "symmetric": True},
             evidence=[f"{view.role} view outline and see-through holes"]))
+
+    for number, floor in enumerate(find_floors(ortho, ROLE_AXES), start=1):
+        plan.features.append(_floor_pocket(floor, number, scale.mm_per_px, extents))
     return plan, scale
