@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # FreeCAD executes this file at GUI start-up (``__file__`` is not defined here). It only
-# registers the workbench; commands and their heavy imports load in Initialize().
+# registers the workbench and its preference page; commands and their heavy imports load
+# in Initialize().
+
+import os
 
 import FreeCADGui as Gui
 
@@ -22,6 +25,7 @@ class MakistryWorkbench(Gui.Workbench):
         from freecad.makistry_wb import runtime
         from freecad.makistry_wb.gui import commands
 
+        Gui.addIconPath(os.path.dirname(commands.icon_path("makistry_wb.svg")))
         self.appendToolbar("Makistry", commands.TOOLBAR)
         self.appendMenu("&Makistry", commands.MENU)
         missing = runtime.missing_packages()
@@ -34,4 +38,11 @@ class MakistryWorkbench(Gui.Workbench):
         return "Gui::PythonWorkbench"
 
 
+def _add_preference_page():
+    from freecad.makistry_wb.gui import preferences
+
+    Gui.addPreferencePage(preferences.PreferencesPage, "Makistry")
+
+
 Gui.addWorkbench(MakistryWorkbench())
+_add_preference_page()

@@ -31,7 +31,8 @@ def freecad_gui_binary():
     pytest.fail("the FreeCAD GUI binary is not on PATH: run make setup")
 
 
-def run_scenario(tmp_path, scenario, *, image="", prompt="", with_packages=True, shots=None):
+def run_scenario(tmp_path, scenario, *, image="", prompt="", with_packages=True, shots=None,
+                 extra_env=None):
     home = tmp_path / "fc-home"
     for data_dir in (home, home / ".local" / "share" / "FreeCAD"):
         (data_dir / "Mod").mkdir(parents=True, exist_ok=True)
@@ -43,7 +44,7 @@ def run_scenario(tmp_path, scenario, *, image="", prompt="", with_packages=True,
     env = dict(os.environ, FREECAD_USER_HOME=str(home), QTWEBENGINE_DISABLE_SANDBOX="1",
                MAKISTRY_GUI_RESULT=str(result_path), MAKISTRY_GUI_SCENARIO=scenario,
                MAKISTRY_GUI_IMAGE=str(image), MAKISTRY_GUI_PROMPT=prompt,
-               MAKISTRY_GUI_SHOTS=str(shots or ""))
+               MAKISTRY_GUI_SHOTS=str(shots or ""), **(extra_env or {}))
     env.pop("PYTHONPATH", None)  # FreeCAD must find the workbench through its Mod folder
     command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", freecad_gui_binary(),
                str(HERE / "gui" / "run_scenario.py")]
@@ -88,10 +89,16 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
     assert result["panel_error"] == ""
     assert result["images_listed"] == 1
     assert result["finished"] and result["panel_error_after_run"] == ""
-    assert not result["dialog_open_after_run"]
+    assert result["preview_shown"]
+    assert "demo_bracket" in result["stage_after_run"]
+    assert result["dialog_open_before_ok"] and not result["dialog_open_after_run"]
     assert len(result["bodies"]) == 1
     assert result["bodies"][0]["label"] == "demo_bracket"
     assert result["bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert max(result["bodies"][0]["bbox"]) == pytest.approx(120, abs=0.5)
+    assert len(result["jobs"]) == 1
+    assert result["jobs"][0]["prompt"] == DEMO_PROMPT
+    assert result["jobs"][0]["report_status"] == "success"
     assert result["undo_names"][0] == "Image to CAD"
     assert result["objects_after_undo"] == result["objects_before"]
     print(f"longest GUI event-loop stall during a run: {result['longest_stall_s'] * 1000:.0f} ms")
@@ -103,6 +110,8 @@ def test_cancel_leaves_document_unchanged(tmp_path, App):
     assert not result["dialog_open_after_cancel"]
     assert result["objects_after_cancel"] == result["objects_before"]
     assert result["undo_names"] == []
+    assert result["built_before_cancel"] == 1
+    assert result["objects_after_cancel_of_built"] == result["objects_before"]
 
 
 def test_bad_file_shows_its_error(tmp_path, App):
@@ -120,3 +129,89 @@ def test_workbench_loads_without_optional_packages(tmp_path, App):
     assert_command_in_toolbar(result)
     assert "pip install --target" in result["panel_error"]
     assert "opencv-python-headless" in result["panel_error"]
+    assert not result["remote_enabled"]
+    assert "pip install --target" in result["remote_tooltip"]
+    assert "httpx" in result["remote_tooltip"]
+
+
+def _three_views(folder):
+    """Three small PNG files, cut from the demo drawing."""
+    from PIL import Image
+
+    source = Image.open(DEMO).convert("RGB")
+    width, height = source.size
+    paths = []
+    for index, name in enumerate(("front.png", "top.jpg", "right.png")):
+        crop = source.crop((index * width // 3, 0, (index + 1) * width // 3, height // 2))
+        path = folder / name
+        crop.save(path)
+        paths.append(str(path))
+    return paths
+
+
+def test_drop_paste_roles_and_refusals(tmp_path, App):
+    views = _three_views(tmp_path)
+    big = tmp_path / "huge_scan.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (11 * 1024 * 1024))
+    text = tmp_path / "drawing.pdf"
+    text.write_bytes(b"%PDF-1.4 not an image")
+    result = run_scenario(tmp_path, "inputs", shots=shots_dir("inputs"), extra_env={
+        "MAKISTRY_GUI_IMAGES": os.pathsep.join(views), "MAKISTRY_GUI_BIG": str(big),
+        "MAKISTRY_GUI_TEXT": str(text)})
+    assert result["drag_accepted"] and result["after_drop"] == 1
+    assert result["after_paste"] == 2 and result["pasted_name"] == "pasted_1.png"
+    errors = result["errors"]
+    assert "huge_scan.png" in errors["too_large"] and "10 MB" in errors["too_large"]
+    assert "drawing.pdf" in errors["unsupported"] and "unsupported_type" in errors["unsupported"]
+    assert result["after_add"] == 3
+    assert "At most 3 images" in errors["too_many"] and "front.png" in errors["too_many"]
+    assert result["count_after_fourth"] == 3
+    assert result["roles"] == ["front", "top", "right"]
+    assert result["prompt_sent"] == "front, top and right view of the same block, 60 mm long"
+    assert result["after_remove"] == ["front.png", "right.png"]
+
+
+def test_job_survives_save_and_reopen_then_edit_and_rerun(tmp_path, App, cli_volume):
+    result = run_scenario(tmp_path, "job", image=DEMO, prompt=DEMO_PROMPT,
+                          shots=shots_dir("job"),
+                          extra_env={"MAKISTRY_GUI_FCSTD": str(tmp_path / "job.FCStd")})
+    assert result["first_run"] == [True, ""]
+    first = result["first_bodies"]
+    assert len(first) == 1 and first[0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert result["jobs_after_reopen"] == 1
+    assert result["proxy_type"] == "Makistry::ImageToCadJob"
+    assert result["view_proxy"] == "ViewProviderImageToCadJob"
+    assert result["reopened_prompt"] == DEMO_PROMPT
+    assert result["reopened_result"] == ["demo_bracket"]
+    assert not result["api_key_in_file"]
+    assert result["edit_active"]
+    assert result["edit_images"] == 1 and result["edit_prompt"] == DEMO_PROMPT
+    # The new hint doubles every length: 8 times the volume, one body (the old one replaced).
+    assert result["edit_run"] == [True, ""]
+    edited = result["edited_bodies"]
+    assert len(edited) == 1
+    assert max(edited[0]["bbox"]) == pytest.approx(240, abs=1)
+    assert edited[0]["volume"] == pytest.approx(8 * cli_volume, rel=0.01)
+    assert result["undo_names"][0] == "Image to CAD"
+    # One undo brings back the previous body and the job's previous hint.
+    assert len(result["bodies_after_undo"]) == 1
+    assert result["bodies_after_undo"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert result["prompt_after_undo"] == DEMO_PROMPT
+    assert result["rerun"] == [True, ""]
+    assert not result["dialog_open_after_rerun"]
+    assert len(result["rerun_bodies"]) == 1
+    assert result["rerun_bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert result["assembly_run"] == [True, ""]
+    assert result["assembly_result"] == ["App::Part"]
+    assembly = result["assembly_bodies"]
+    assert len(assembly) == 1 and assembly[0]["parents"] == ["App::Part"]
+    assert assembly[0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+
+
+def test_preferences_page_saves_and_sets_panel_defaults(tmp_path, App):
+    result = run_scenario(tmp_path, "preferences", image=DEMO, shots=shots_dir("preferences"))
+    assert result["defaults"] == {"mode": "standard", "format": "STEP", "backend": 0}
+    assert result["reloaded"] == {"mode": "assembly", "format": "STL", "units": "inch",
+                                  "url": "http://127.0.0.1:9", "key": "secret-key-123"}
+    assert result["panel_defaults"] == {"mode": "assembly", "format": "STL"}
+    assert result["prompt_sent"] == "120 inch long"

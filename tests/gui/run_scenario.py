@@ -87,34 +87,53 @@ def step_open_panel(doc):
     return panel
 
 
+def body_facts(doc):
+    return [{"label": b.Label, "volume": b.Shape.Volume,
+             "bbox": [b.Shape.BoundBox.XLength, b.Shape.BoundBox.YLength,
+                      b.Shape.BoundBox.ZLength],
+             "parents": [p.TypeId for p in b.InList if p.TypeId == "App::Part"]}
+            for b in doc.Objects if b.TypeId == "PartDesign::Body"]
+
+
+def fit_iso():
+    view = Gui.ActiveDocument.ActiveView
+    view.viewIsometric()
+    view.fitAll()
+
+
 def scenario_run():
     step_workbench()
     doc = App.newDocument("GuiTest")
     before = sorted(o.Name for o in doc.Objects)
     panel = step_open_panel(doc)
     result["panel_error"] = panel.last_error
-    shot("panel_empty")
+    shot("1_panel_empty")
     panel.add_images([IMAGE])
-    panel.prompt.setText(PROMPT)
-    result["images_listed"] = panel.image_list.count()
-    shot("panel_ready")
+    panel.prompt.setPlainText(PROMPT)
+    result["images_listed"] = panel.images.count()
+    shot("2_panel_ready")
     stalls = []
-    panel.accept()
+    panel.run_button.click()
     wait_until(lambda: panel.progress.value() > 5, 30, stalls)
-    shot("panel_running")
+    shot("3_panel_running")
     done = wait_until(lambda: panel.finished or panel.last_error, 180, stalls)
     result["finished"] = done and panel.finished
     result["panel_error_after_run"] = panel.last_error
-    result["dialog_open_after_run"] = bool(Gui.Control.activeDialog())
+    result["preview_shown"] = panel.preview_box.isVisible() and \
+        not panel.preview.pixmap().isNull()
+    result["stage_after_run"] = panel.stage.text()
     result["longest_stall_s"] = max(s for s in stalls if s is not None)
-    view = Gui.ActiveDocument.ActiveView
-    view.viewIsometric()
-    view.fitAll()
-    shot("result")
-    bodies = [o for o in doc.Objects if o.TypeId == "PartDesign::Body"]
-    result["bodies"] = [{"label": b.Label, "volume": b.Shape.Volume,
-                         "bbox": [b.Shape.BoundBox.XLength, b.Shape.BoundBox.YLength,
-                                  b.Shape.BoundBox.ZLength]} for b in bodies]
+    fit_iso()
+    shot("4_panel_done")
+    result["dialog_open_before_ok"] = bool(Gui.Control.activeDialog())
+    panel.accept()
+    settle(0.2)
+    result["dialog_open_after_run"] = bool(Gui.Control.activeDialog())
+    shot("5_result")
+    result["bodies"] = body_facts(doc)
+    jobs = [o for o in doc.Objects if "ImagesData" in o.PropertiesList]
+    result["jobs"] = [{"label": j.Label, "prompt": j.Prompt, "result": [o.Name for o in j.Result],
+                       "report_status": json.loads(j.ReportJson)["status"]} for j in jobs]
     result["undo_names"] = list(doc.UndoNames)
     doc.undo()
     doc.recompute()
@@ -134,10 +153,21 @@ def scenario_cancel():
     result["was_running"] = panel.running
     panel.reject()
     wait_until(lambda: not Gui.Control.activeDialog(), 30, stalls)
+    settle(0.5)
     result["dialog_open_after_cancel"] = bool(Gui.Control.activeDialog())
     result["objects_after_cancel"] = sorted(o.Name for o in doc.Objects)
     result["objects_before"] = before
     result["undo_names"] = list(doc.UndoNames)
+    # Cancel after a finished run removes what the panel built.
+    panel = step_open_panel(doc)
+    panel.add_images([IMAGE])
+    panel.prompt.setPlainText(PROMPT)
+    panel.run()
+    wait_until(lambda: panel.finished or panel.last_error, 180, [])
+    result["built_before_cancel"] = len(body_facts(doc))
+    panel.reject()
+    settle(0.2)
+    result["objects_after_cancel_of_built"] = sorted(o.Name for o in doc.Objects)
 
 
 def scenario_bad_file():
@@ -145,7 +175,7 @@ def scenario_bad_file():
     App.newDocument("GuiBad")
     panel = step_open_panel(App.ActiveDocument)
     panel.add_images([IMAGE])
-    result["images_listed"] = panel.image_list.count()
+    result["images_listed"] = panel.images.count()
     result["panel_error"] = panel.last_error
     shot("panel_bad_file")
     panel.reject()
@@ -156,14 +186,180 @@ def scenario_missing_deps():
     App.newDocument("GuiMissing")
     panel = step_open_panel(App.ActiveDocument)
     result["panel_error"] = panel.last_error
+    result["remote_enabled"] = panel.backend.model().item(1).isEnabled()
+    result["remote_tooltip"] = panel.backend.model().item(1).toolTip()
     shot("panel_missing_deps")
+    panel.reject()
+
+
+def drop_files(widget, paths=(), image=None):
+    """A real QDropEvent on the widget, as a file manager's drag would deliver it."""
+    mime = QtCore.QMimeData()
+    if paths:
+        mime.setUrls([QtCore.QUrl.fromLocalFile(p) for p in paths])
+    if image is not None:
+        mime.setImageData(image)
+    point = QtCore.QPoint(10, 10)
+    enter = QtGui.QDragEnterEvent(point, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton,
+                                  QtCore.Qt.NoModifier)
+    QtGui.QApplication.sendEvent(widget, enter)
+    drop = QtGui.QDropEvent(QtCore.QPointF(point), QtCore.Qt.CopyAction, mime,
+                            QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+    QtGui.QApplication.sendEvent(widget, drop)
+    return enter.isAccepted()
+
+
+def press_paste(widget):
+    """Ctrl+V on the focused image list, through FreeCAD's own shortcut handling."""
+    widget.setFocus()
+    settle(0.1)
+    event = QtGui.QKeyEvent(QtCore.QEvent.ShortcutOverride, QtCore.Qt.Key_V,
+                            QtCore.Qt.ControlModifier)
+    QtGui.QApplication.sendEvent(widget, event)
+    press = QtGui.QKeyEvent(QtCore.QEvent.KeyPress, QtCore.Qt.Key_V, QtCore.Qt.ControlModifier)
+    QtGui.QApplication.sendEvent(widget, press)
+
+
+def scenario_inputs():
+    """Drag and drop, paste, roles, and every refusal with its reason."""
+    step_workbench()
+    App.newDocument("GuiInputs")
+    panel = step_open_panel(App.ActiveDocument)
+    images = os.environ["MAKISTRY_GUI_IMAGES"].split(os.pathsep)
+    errors_seen = {}
+    result["drag_accepted"] = drop_files(panel.images, [images[0]])
+    result["after_drop"] = panel.images.count()
+    QtGui.QApplication.clipboard().setImage(QtGui.QImage(images[1]))
+    press_paste(panel.images)
+    result["after_paste"] = panel.images.count()
+    result["pasted_name"] = panel.images.images()[-1].name if panel.images.count() else ""
+    drop_files(panel.images, [os.environ["MAKISTRY_GUI_BIG"]])
+    errors_seen["too_large"] = panel.last_error
+    drop_files(panel.images, [os.environ["MAKISTRY_GUI_TEXT"]])
+    errors_seen["unsupported"] = panel.last_error
+    panel.add_images([images[2]])
+    result["after_add"] = panel.images.count()
+    panel.add_images([images[0]])
+    errors_seen["too_many"] = panel.last_error
+    result["count_after_fourth"] = panel.images.count()
+    panel.images.set_roles(["front", "top", "right"])
+    result["roles"] = [i.role for i in panel.images.images()]
+    panel.prompt.setPlainText("front, top and right view of the same block, 60 long")
+    result["prompt_sent"] = panel.options().prompt
+    result["errors"] = errors_seen
+    shot("panel_three_images")
+    panel.images.rows[1].remove.click()
+    settle(0.1)
+    result["after_remove"] = [os.path.basename(i.name) for i in panel.images.images()]
+    panel.reject()
+
+
+def wait_for_panel_run(panel, timeout_s=180):
+    wait_until(lambda: panel.finished or panel.last_error, timeout_s, [])
+    return panel.finished, panel.last_error
+
+
+def scenario_job():
+    """Run, save, close, reopen; Edit with a new hint; undo; Re-run; assembly mode."""
+    from freecad.makistry_wb.gui import commands, task_panel
+
+    step_workbench()
+    path = os.environ["MAKISTRY_GUI_FCSTD"]
+    doc = App.newDocument("GuiJob")
+    panel = step_open_panel(doc)
+    panel.add_images([IMAGE])
+    panel.images.set_roles(["auto"])
+    panel.prompt.setPlainText(PROMPT)
+    panel.accept()
+    result["first_run"] = wait_for_panel_run(panel)
+    result["first_bodies"] = body_facts(doc)
+    doc.saveAs(path)
+    App.closeDocument(doc.Name)
+    settle(0.2)
+    doc = App.openDocument(path)
+    settle(0.2)
+    jobs = [o for o in doc.Objects if "ImagesData" in o.PropertiesList]
+    result["jobs_after_reopen"] = len(jobs)
+    job = jobs[0]
+    result["proxy_type"] = getattr(job.Proxy, "Type", None)
+    result["view_proxy"] = type(job.ViewObject.Proxy).__name__ if job.ViewObject else None
+    result["reopened_prompt"] = job.Prompt
+    result["reopened_result"] = [o.Label for o in job.Result]
+    result["api_key_in_file"] = "ApiKey" in job.ReportJson
+    Gui.Selection.clearSelection()
+    Gui.Selection.addSelection(job)
+    result["edit_active"] = Gui.Command.get(commands.EDIT_JOB).isActive()
+    Gui.runCommand(commands.EDIT_JOB)
+    panel = task_panel.ACTIVE_PANEL
+    result["edit_images"] = panel.images.count()
+    result["edit_prompt"] = panel.prompt.toPlainText()
+    panel.prompt.setPlainText("240 mm long")
+    shot("edit_panel")
+    panel.accept()
+    result["edit_run"] = wait_for_panel_run(panel)
+    settle(0.2)
+    fit_iso()
+    shot("after_edit_rerun")
+    result["edited_bodies"] = body_facts(doc)
+    result["undo_names"] = list(doc.UndoNames)
+    doc.undo()
+    doc.recompute()
+    result["bodies_after_undo"] = body_facts(doc)
+    result["prompt_after_undo"] = job.Prompt
+    panel = commands.rerun_job(job)
+    result["rerun"] = wait_for_panel_run(panel)
+    settle(0.2)
+    result["dialog_open_after_rerun"] = bool(Gui.Control.activeDialog())
+    result["rerun_bodies"] = body_facts(doc)
+    doc.save()
+    # Assembly mode: the body inside an App::Part named after the image.
+    panel = commands.edit_job(job)
+    panel.mode.setCurrentIndex(panel.mode.findText("assembly"))
+    panel.accept()
+    result["assembly_run"] = wait_for_panel_run(panel)
+    result["assembly_bodies"] = body_facts(doc)
+    result["assembly_result"] = [o.TypeId for o in job.Result]
+
+
+def scenario_preferences():
+    """The preference page: save, reload, and the panel's defaults follow it."""
+    from freecad.makistry_wb.gui import preferences
+
+    step_workbench()
+    page = preferences.PreferencesPage()
+    page.loadSettings()
+    result["defaults"] = {"mode": page.mode.currentText(), "format": page.format.currentText(),
+                          "backend": page.backend.currentIndex()}
+    page.mode.setCurrentIndex(page.mode.findText("assembly"))
+    page.format.setCurrentIndex(page.format.findText("STL"))
+    page.units.setCurrentIndex(page.units.findText("inch"))
+    page.base_url.setText("http://127.0.0.1:9")
+    page.api_key.setText("secret-key-123")
+    page.saveSettings()
+    page.form.resize(560, 420)
+    page.form.show()
+    shot("preferences")
+    page.form.hide()
+    again = preferences.PreferencesPage()
+    again.loadSettings()
+    result["reloaded"] = {"mode": again.mode.currentText(), "format": again.format.currentText(),
+                          "units": again.units.currentText(), "url": again.base_url.text(),
+                          "key": again.api_key.text()}
+    doc = App.newDocument("GuiPrefs")
+    panel = step_open_panel(doc)
+    result["panel_defaults"] = {"mode": panel.mode.currentText(),
+                                "format": panel.format.currentText()}
+    panel.add_images([IMAGE])
+    panel.prompt.setPlainText("120 long")
+    result["prompt_sent"] = panel.options().prompt
     panel.reject()
 
 
 def main():
     try:
         {"run": scenario_run, "cancel": scenario_cancel, "bad_file": scenario_bad_file,
-         "missing_deps": scenario_missing_deps}[SCENARIO]()
+         "missing_deps": scenario_missing_deps, "inputs": scenario_inputs, "job": scenario_job,
+         "preferences": scenario_preferences}[SCENARIO]()
     except Exception:
         result["exception"] = traceback.format_exc()
     finish()

@@ -1,18 +1,24 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The "Image to CAD" task panel: images, hint, mode, format; runs the engine on a worker
-thread and builds the result on the main thread inside one undoable transaction."""
+"""The "Image to CAD" task panel.
+
+The long part (reading the drawing, or the remote job) runs on a QThread; everything that
+touches the document runs on the main thread inside one transaction named "Image to CAD", so
+one Ctrl+Z removes the whole result. Cancel stops a running job and undoes what this panel
+built, leaving the document as it was when the panel opened."""
 
 from __future__ import annotations
 
-import os
-import threading
+import re
 
-import FreeCAD as App
 import FreeCADGui as Gui
 from PySide import QtCore, QtGui
 
 from .. import engine, errors, runtime
-from ..options import MAX_IMAGES, OUTPUT_FORMATS, JobOptions, read_image_file
+from ..options import DESIGN_MODES, OUTPUT_FORMATS, JobOptions
+from . import job as job_object
+from . import preferences
+from .image_list import IMAGE_FILTER, ImageList
+from .workers import LocalWorker, RemoteWorker, remote_unavailable_reason
 
 TRANSACTION = "Image to CAD"
 PROMPT_EXAMPLE = "front view and right-side view of the same bracket, 120 mm long"
@@ -21,136 +27,208 @@ ACTIVE_PANEL = None
 # Cancelled workers still finishing their current stage; kept alive until they end.
 _CANCELLED_WORKERS = set()
 
+_SIZE_WITHOUT_UNIT = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s+)(?=(long|wide|tall|high|deep|thick)\b)", re.I)
 
-class AnalysisWorker(QtCore.QThread):
-    """Runs engine.analyse (pure Python) off the GUI thread."""
 
-    progressed = QtCore.Signal(float, str)
-
-    def __init__(self, options: JobOptions):
-        super().__init__()
-        self.options = options
-        self.cancel = threading.Event()
-        self.result = None
-        self.error = None
-
-    def run(self):
-        try:
-            self.result = engine.analyse(self.options, self.progressed.emit, self.cancel)
-        except errors.MakistryError as exc:
-            self.error = exc
-        except Exception as exc:  # shown in the panel; never lost in a thread
-            self.error = errors.MakistryError(
-                errors.IMAGE_PARSE_FAILED, f"Unexpected failure: {exc!r}")
+def apply_default_units(prompt: str, unit: str) -> str:
+    """'120 long' -> '120 mm long' with the preferred unit; sizes with a unit are kept."""
+    return _SIZE_WITHOUT_UNIT.sub(lambda m: f"{m.group(1)} {unit}{m.group(2)}", prompt)
 
 
 class ImageToCadPanel:
-    def __init__(self, doc):
+    def __init__(self, doc, job=None, autorun=False):
         global ACTIVE_PANEL
         self.doc = doc
+        self.job_name = job.Name if job is not None else ""
         self.worker = None
-        self.objects = []
+        self.objects = []  # what the last run of this panel built
+        self.committed = 0  # "Image to CAD" transactions this panel committed
+        self.report = {}
         self.last_error = ""  # plain text of the last error shown, readable after closing
         self.finished = False
+        self.close_when_done = False
         self.form = self._build_form()
         ACTIVE_PANEL = self
-        missing = runtime.missing_packages()
-        if "opencv-python-headless" in missing:
-            self.show_error(
-                "The local engine needs OpenCV. Install it for this FreeCAD with:\n"
-                + runtime.install_command(["opencv-python-headless"])
-                + "\nthen restart FreeCAD.")
+        if job is not None:
+            self._load_job(job)
+        else:
+            self._load_defaults()
+        self._check_backend()
+        if autorun:
+            self.close_when_done = True
+            QtCore.QTimer.singleShot(0, self.run)
 
     # -- form -------------------------------------------------------------------------------
     def _build_form(self):
         form = QtGui.QWidget()
         form.setWindowTitle("Image to CAD")
+        form.setMinimumWidth(10)
         layout = QtGui.QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 0, 0)
 
-        layout.addWidget(QtGui.QLabel(f"Images (1 to {MAX_IMAGES}): drawings, sketches or photos"))
-        self.image_list = QtGui.QListWidget()
-        self.image_list.setIconSize(QtCore.QSize(96, 72))
-        self.image_list.setMinimumHeight(110)
-        layout.addWidget(self.image_list)
+        images_box = QtGui.QGroupBox("Images of the part")
+        images_layout = QtGui.QVBoxLayout(images_box)
+        self.images = ImageList()
+        self.images.refused.connect(self.show_error)
+        self.images.changed.connect(self._on_images_changed)
+        images_layout.addWidget(self.images)
         row = QtGui.QHBoxLayout()
-        self.add_button = QtGui.QPushButton("Add images...")
+        self.add_button = QtGui.QPushButton("Add...")
+        self.add_button.setToolTip("Add drawings, sketches or photos (PNG, JPEG, WebP, GIF)")
         self.add_button.clicked.connect(self._choose_images)
-        self.remove_button = QtGui.QPushButton("Remove")
-        self.remove_button.clicked.connect(self._remove_selected)
+        self.paste_button = QtGui.QPushButton("Paste")
+        self.paste_button.setToolTip("Add the image (or image files) on the clipboard")
+        self.paste_button.clicked.connect(self.images.paste)
         row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        layout.addLayout(row)
+        row.addWidget(self.paste_button)
+        images_layout.addLayout(row)
+        layout.addWidget(images_box)
 
-        grid = QtGui.QFormLayout()
-        self.prompt = QtGui.QLineEdit()
+        options_box = QtGui.QGroupBox("Options")
+        options = QtGui.QFormLayout(options_box)
+        options.setRowWrapPolicy(QtGui.QFormLayout.WrapLongRows)
+        self.prompt = QtGui.QPlainTextEdit()
         self.prompt.setPlaceholderText(PROMPT_EXAMPLE)
-        grid.addRow("Hint:", self.prompt)
+        self.prompt.setToolTip("What the images show and any size you know, e.g. "
+                               "'front and top view of a flange, 80 mm wide'")
+        self.prompt.setFixedHeight(self.prompt.fontMetrics().lineSpacing() * 3 + 12)
+        self.prompt.setTabChangesFocus(True)
+        options.addRow(QtGui.QLabel("Hint:"))
+        options.addRow(self.prompt)
         self.mode = QtGui.QComboBox()
-        self.mode.addItems(["standard", "assembly"])
-        grid.addRow("Design mode:", self.mode)
+        self.mode.addItems(list(DESIGN_MODES))
+        self.mode.setToolTip("standard: one Body; assembly: an App::Part holding the bodies")
+        options.addRow("Mode:", self.mode)
+        self.backend = QtGui.QComboBox()
+        self.backend.addItem("Local engine", "local")
+        self.backend.addItem("Remote API", "remote")
+        self.backend.currentIndexChanged.connect(lambda _index: self._check_backend())
+        options.addRow("Backend:", self.backend)
         self.format = QtGui.QComboBox()
         self.format.addItems(list(OUTPUT_FORMATS))
-        grid.addRow("Export format:", self.format)
+        options.addRow("Export as:", self.format)
+        export_row = QtGui.QHBoxLayout()
         self.export_path = QtGui.QLineEdit()
-        self.export_path.setPlaceholderText("optional: also export to this file")
-        grid.addRow("Export to:", self.export_path)
-        layout.addLayout(grid)
+        self.export_path.setPlaceholderText("optional file")
+        self.export_path.setMinimumWidth(40)
+        self.export_path.setToolTip("Also write the result to this file after the build")
+        browse = QtGui.QToolButton()
+        browse.setText("...")
+        browse.setToolTip("Choose the export file")
+        browse.clicked.connect(self._choose_export_path)
+        export_row.addWidget(self.export_path, 1)
+        export_row.addWidget(browse)
+        options.addRow("Export to:", export_row)
+        layout.addWidget(options_box)
 
+        run_row = QtGui.QHBoxLayout()
+        self.run_button = QtGui.QPushButton("Run")
+        self.run_button.setToolTip("Read the images and build the part (OK also runs, then "
+                                   "closes)")
+        self.run_button.clicked.connect(self.run)
+        run_row.addWidget(self.run_button)
         self.progress = QtGui.QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
-        self.stage = QtGui.QLabel("Add an image, then press OK to run.")
-        layout.addWidget(self.progress)
+        run_row.addWidget(self.progress, 1)
+        layout.addLayout(run_row)
+        self.stage = QtGui.QLabel("Add an image, then press Run.")
+        self.stage.setWordWrap(True)
         layout.addWidget(self.stage)
+
         self.error_label = QtGui.QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
+        self.error_label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "color: #a40000; background: #fff0f0; border: 1px solid #e0b0b0; padding: 4px;")
         self.error_label.hide()
         layout.addWidget(self.error_label)
+
+        self.preview_box = QtGui.QGroupBox("What the engine understood")
+        preview_layout = QtGui.QVBoxLayout(self.preview_box)
         self.preview = QtGui.QLabel()
         self.preview.setAlignment(QtCore.Qt.AlignCenter)
-        layout.addWidget(self.preview)
+        self.preview.setMinimumWidth(10)
+        self.preview.setSizePolicy(QtGui.QSizePolicy.Ignored, QtGui.QSizePolicy.Preferred)
+        preview_layout.addWidget(self.preview)
+        self.summary = QtGui.QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+        preview_layout.addWidget(self.summary)
+        self.preview_box.hide()
+        layout.addWidget(self.preview_box)
+        layout.addStretch(1)
         return form
 
     def getStandardButtons(self):
         return int(QtGui.QDialogButtonBox.Ok | QtGui.QDialogButtonBox.Cancel)
 
+    def _load_defaults(self):
+        self.mode.setCurrentIndex(max(0, self.mode.findText(preferences.get("DesignMode"))))
+        self.format.setCurrentIndex(max(0, self.format.findText(preferences.get("OutputFormat"))))
+        self.backend.setCurrentIndex(max(0, self.backend.findData(preferences.get("Backend"))))
+
+    def _load_job(self, job):
+        """Fill the panel from a job object (Edit / Re-run)."""
+        options = job_object.options_of(job)
+        for image in options.images:
+            self.images.add_image(image)
+        self.prompt.setPlainText(options.prompt)
+        self.mode.setCurrentIndex(max(0, self.mode.findText(options.design_mode)))
+        self.format.setCurrentIndex(max(0, self.format.findText(options.output_format)))
+        self.backend.setCurrentIndex(max(0, self.backend.findData(job.Backend)))
+        self.export_path.setText(job.ExportPath)
+        self.form.setWindowTitle(f"Image to CAD: {job.Label}")
+        self.stage.setText("Change a view role or the hint, then Run to rebuild.")
+
+    def _check_backend(self):
+        """Say at once what the chosen backend lacks, with the command that fixes it."""
+        remote_reason = remote_unavailable_reason()
+        item = self.backend.model().item(1)
+        item.setEnabled(not remote_reason)
+        item.setToolTip(remote_reason or f"Sends the images to {preferences.base_url()} "
+                        "(Edit > Preferences > Makistry)")
+        if remote_reason and self.backend.currentIndex() == 1:
+            self.backend.setCurrentIndex(0)
+        self.clear_error()
+        if self.backend_kind() == "local" and "opencv-python-headless" in \
+                runtime.missing_packages():
+            self.show_error(
+                "The local engine needs OpenCV. Install it for this FreeCAD with:\n"
+                + runtime.install_command(["opencv-python-headless"])
+                + "\nthen restart FreeCAD. Or choose the remote API as backend.")
+        elif self.backend_kind() == "remote" and not preferences.api_key():
+            self.show_error("The remote API needs an API key: set it in Edit > Preferences > "
+                            "Makistry (or $MAKISTRY_API_KEY), then open this panel again.")
+
+    def backend_kind(self) -> str:
+        return self.backend.itemData(self.backend.currentIndex())
+
     # -- images -----------------------------------------------------------------------------
     def _choose_images(self):
         paths, _ = QtGui.QFileDialog.getOpenFileNames(
-            self.form, "Images of the part", "", "Images (*.png *.jpg *.jpeg *.webp *.gif)")
+            self.form, "Images of the part", "", IMAGE_FILTER)
         self.add_images(paths)
+
+    def _choose_export_path(self):
+        suffix = {"STEP": "step", "STL": "stl", "GLB": "glb", "3MF": "3mf"}[
+            self.format.currentText()]
+        path, _ = QtGui.QFileDialog.getSaveFileName(
+            self.form, "Export the result to", "", f"{self.format.currentText()} (*.{suffix})")
+        if path:
+            self.export_path.setText(path)
 
     def add_images(self, paths):
         """Add image files, checking count, size and type at once."""
-        for path in paths:
-            if self.image_list.count() >= MAX_IMAGES:
-                self.show_error(f"At most {MAX_IMAGES} images: {os.path.basename(path)} was "
-                                "not added. Remove one first.")
-                return
-            try:
-                image = read_image_file(path)
-                from ..imaging.load import sniff_format
+        self.images.add_files(paths)
 
-                if sniff_format(image.data) is None:
-                    raise errors.MakistryError(
-                        errors.UNSUPPORTED_TYPE,
-                        f"{os.path.basename(path)} is not a PNG, JPEG, WebP or GIF image.")
-            except errors.MakistryError as exc:
-                self.show_error(exc.message)
-                continue
-            item = QtGui.QListWidgetItem(QtGui.QIcon(path), os.path.basename(path))
-            item.setData(QtCore.Qt.UserRole, path)
-            self.image_list.addItem(item)
+    def _on_images_changed(self):
+        if self.images.count() and not self.running:
             self.clear_error()
-
-    def _remove_selected(self):
-        for item in self.image_list.selectedItems():
-            self.image_list.takeItem(self.image_list.row(item))
-
-    def image_paths(self):
-        return [self.image_list.item(i).data(QtCore.Qt.UserRole)
-                for i in range(self.image_list.count())]
+            self._check_backend()
+            self.stage.setText(f"{self.images.count()} image(s). Set a view role if you know "
+                               "it, then press Run.")
 
     # -- messages ---------------------------------------------------------------------------
     def show_error(self, text):
@@ -172,93 +250,163 @@ class ImageToCadPanel:
     def running(self):
         return self.worker is not None and self.worker.isRunning()
 
-    def options(self):
-        options = JobOptions(prompt=self.prompt.text().strip(),
+    @property
+    def job(self):
+        return self.doc.getObject(self.job_name) if self.job_name else None
+
+    def options(self) -> JobOptions:
+        prompt = apply_default_units(self.prompt.toPlainText().strip(),
+                                     preferences.get("Units"))
+        options = JobOptions(images=self.images.images(), prompt=prompt,
                              design_mode=self.mode.currentText(),
                              output_format=self.format.currentText())
-        options.images = [read_image_file(p) for p in self.image_paths()]
         options.validate()
         return options
 
     def run(self):
-        """Start the analysis on a worker thread; the build follows on the main thread."""
+        """Start the job on a worker thread; the build follows on the main thread."""
         if self.running:
             return
         self.clear_error()
+        self.finished = False
         try:
             options = self.options()
         except errors.MakistryError as exc:
-            self.show_error(exc.message)
+            self.show_error(f"{exc.message}\n[{exc.code}]")
+            self.close_when_done = False
             return
-        self.worker = AnalysisWorker(options)
+        if self.backend_kind() == "remote":
+            self.worker = RemoteWorker(options, preferences.base_url(), preferences.api_key())
+        else:
+            self.worker = LocalWorker(options)
         self.worker.progressed.connect(self._on_progress)
-        self.worker.finished.connect(self._on_analysed)
-        self.add_button.setEnabled(False)
+        self.worker.finished.connect(self._on_worker_finished)
+        self._set_inputs_enabled(False)
+        self.preview_box.hide()
+        self._on_progress(0.01, "Starting")
         self.worker.start()
 
-    def _on_analysed(self):
+    def _set_inputs_enabled(self, enabled):
+        for widget in (self.images, self.add_button, self.paste_button, self.run_button,
+                       self.mode, self.backend, self.format, self.export_path):
+            widget.setEnabled(enabled)
+
+    def _on_worker_finished(self):
         worker = self.worker
         if worker is None or worker.cancel.is_set():
             return  # cancelled: the panel may already be gone
-        self.add_button.setEnabled(True)
+        self._set_inputs_enabled(True)
         if worker.error is not None:
-            self.progress.setValue(0)
-            self.stage.setText("Failed")
-            self.show_error(f"{worker.error.message}\n[{worker.error.code}]")
+            self._fail(worker.error)
             return
-        analysis = worker.result
-        self._show_preview(analysis)
+        self._show_preview(worker)
         self._on_progress(0.7, "Building the body")
+        QtGui.QApplication.processEvents()  # paint the preview before the build blocks
         self.doc.openTransaction(TRANSACTION)
         try:
-            self.objects = engine.build(analysis, self.doc)
-            self.doc.recompute()
+            self.objects = self._build(worker)
         except errors.MakistryError as exc:
             self.doc.abortTransaction()
-            self.show_error(f"{exc.message}\n[{exc.code}]")
+            self.objects = []
+            self._fail(exc)
             return
         self.doc.commitTransaction()
-        self._export(analysis)
-        self._on_progress(1.0, "Done: " + ", ".join(o.Label for o in self.objects))
+        self.committed += 1
         self.finished = True
-        Gui.Control.closeDialog()
-        if Gui.ActiveDocument is not None:
+        self._show_result()
+        if Gui.ActiveDocument is not None and Gui.ActiveDocument.Document == self.doc:
             Gui.SendMsgToActiveView("ViewFit")
+        if self.close_when_done:
+            self._close()
 
-    def _export(self, analysis):
-        path = self.export_path.text().strip()
-        if not path:
-            return
-        from ..cad.export import export_parts
+    def _build(self, worker) -> list:
+        """Replace the job's previous result, build, export, record; inside the transaction."""
+        options = worker.options
+        job = self.job
+        if job is not None:
+            job_object.remove_result(job)
+        name = engine.part_name(options)
+        container = None
+        if options.design_mode == "assembly":
+            container = self.doc.addObject("App::Part", "Assembly")
+            container.Label = name
+        parts = worker.build(self.doc, container)
+        self.doc.recompute()
+        outputs = []
+        export_path = self.export_path.text().strip()
+        if export_path:
+            from ..cad.export import export_parts
 
-        try:
-            export_parts(self.objects, path)
-        except errors.MakistryError as exc:
-            App.Console.PrintError(f"Makistry: {exc.message}\n")
+            outputs.append(export_parts(parts, export_path))
+        report = worker.report(parts, outputs)
+        if job is None:
+            job = job_object.make_job(self.doc, f"{name} (Image to CAD)")
+            self.job_name = job.Name
+        job_object.store(job, options, worker.backend, export_path, report,
+                         [container] if container is not None else parts)
+        self.report = report
+        self.doc.recompute()
+        return parts
 
-    def _show_preview(self, analysis):
-        if not analysis.previews:
-            return
-        array = analysis.previews[0]
-        height, width = array.shape[:2]
-        image = QtGui.QImage(array.tobytes(), width, height, 3 * width, QtGui.QImage.Format_RGB888)
-        pixmap = QtGui.QPixmap.fromImage(image.copy())
-        self.preview.setPixmap(pixmap.scaledToWidth(320, QtCore.Qt.SmoothTransformation))
+    def _fail(self, error):
+        self.progress.setValue(0)
+        self.stage.setText("Failed")
+        self.show_error(f"{error.message}\n[{error.code}]")
+        self.close_when_done = False
+
+    def _show_result(self):
+        parts = self.report.get("parts", [])
+        described = "; ".join(f"{p['name']}: {p['volume_mm3']:,.0f} mm\u00b3" for p in parts)
+        self._on_progress(1.0, f"Done: {described}. OK keeps it, Cancel removes it, "
+                               "Run again after changing a role or the hint.")
+
+    def _show_preview(self, worker):
+        """The engine's annotated views (local) and the views and warnings as text."""
+        lines = []
+        analysis = getattr(worker, "analysis", None)
+        if analysis is not None:
+            for view in analysis.views:
+                lines.append(f"{view.role} view in image {view.image_index + 1}")
+        lines += [f"Warning: {w}" for w in worker.warnings]
+        self.summary.setText("\n".join(lines) or "No details from this backend.")
+        if worker.previews:
+            array = worker.previews[0]
+            height, width = array.shape[:2]
+            image = QtGui.QImage(array.tobytes(), width, height, 3 * width,
+                                 QtGui.QImage.Format_RGB888)
+            pixmap = QtGui.QPixmap.fromImage(image.copy())
+            target = max(160, min(480, self.form.width() - 30))
+            self.preview.setPixmap(pixmap.scaledToWidth(target, QtCore.Qt.SmoothTransformation))
+        self.preview_box.show()
 
     # -- task dialog protocol ---------------------------------------------------------------
     def accept(self):
-        """OK runs the job; the dialog closes itself once the body is built."""
-        self.run()
-        return False
+        """OK: run if nothing was built yet (closing when done), else keep the result."""
+        if self.running:
+            self.close_when_done = True
+            return False
+        if self.committed == 0 and self.images.count():
+            self.close_when_done = True
+            self.run()
+            return False
+        self._close()
+        return True
 
     def reject(self):
-        """Cancel stops a running analysis; nothing has touched the document before the build."""
-        global ACTIVE_PANEL
+        """Cancel: stop a running job, undo what this panel built, close."""
         worker = self.worker
         if worker is not None and worker.isRunning():
             worker.cancel.set()  # checked between stages; the GUI does not wait for it
             _CANCELLED_WORKERS.add(worker)
             worker.finished.connect(lambda: _CANCELLED_WORKERS.discard(worker))
+        for _ in range(self.committed):
+            if list(self.doc.UndoNames[:1]) == [TRANSACTION]:
+                self.doc.undo()
+        self.committed = 0
+        self._close()
+        return True
+
+    def _close(self):
+        global ACTIVE_PANEL
         ACTIVE_PANEL = None
         Gui.Control.closeDialog()
-        return True

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The two backends behind the panel, each a QThread for the long part and a main-thread
+``build`` that changes the document (the panel wraps it in its transaction).
+
+- LocalWorker: engine.analyse on the thread; engine.build on the main thread.
+- RemoteWorker: the API client (submit, poll, download a STEP) on the thread; the STEP is
+  imported as a Part::Feature on the main thread."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+
+from PySide import QtCore
+
+from .. import engine, errors, runtime
+from ..options import JobOptions
+
+
+class _Worker(QtCore.QThread):
+    progressed = QtCore.Signal(float, str)
+
+    def __init__(self, options: JobOptions):
+        super().__init__()
+        self.options = options
+        self.cancel = threading.Event()
+        self.error: errors.MakistryError | None = None
+
+    def run(self):
+        try:
+            self.work()
+        except errors.MakistryError as exc:
+            self.error = exc
+        except Exception as exc:  # shown in the panel; never lost in a thread
+            self.error = errors.MakistryError(
+                errors.IMAGE_PARSE_FAILED, f"Unexpected failure: {exc!r}")
+
+    def work(self):
+        raise NotImplementedError
+
+    @property
+    def previews(self) -> list:
+        return []
+
+
+class LocalWorker(_Worker):
+    """Reads the images and plans the part with the local engine."""
+
+    backend = "local"
+
+    def __init__(self, options: JobOptions):
+        super().__init__(options)
+        self.analysis = None
+
+    def work(self):
+        self.analysis = engine.analyse(self.options, self.progressed.emit, self.cancel)
+
+    @property
+    def previews(self):
+        return self.analysis.previews if self.analysis is not None else []
+
+    @property
+    def warnings(self):
+        return self.analysis.warnings if self.analysis is not None else []
+
+    def build(self, doc, container=None) -> list:
+        return engine.build(self.analysis, doc, container=container)
+
+    def report(self, parts, outputs) -> dict:
+        return engine.report_for(self.analysis, self.options, parts, outputs)
+
+
+class RemoteWorker(_Worker):
+    """Sends the job to the remote API and downloads the result as STEP."""
+
+    backend = "remote"
+
+    def __init__(self, options: JobOptions, base_url: str, api_key: str):
+        super().__init__(options)
+        self.base_url = base_url
+        self.api_key = api_key
+        self.job: dict = {}
+        self.step_path = ""
+
+    def work(self):
+        from ..api.client import MakistryClient
+
+        remote_options = JobOptions(images=self.options.images, prompt=self.options.prompt,
+                                    design_mode=self.options.design_mode,
+                                    output_format="STEP", metadata=dict(self.options.metadata))
+        folder = tempfile.mkdtemp(prefix="makistry-remote-")
+        with MakistryClient(self.base_url, self.api_key) as client:
+            self.job, self.step_path = client.run(
+                remote_options, os.path.join(folder, "result.step"),
+                progress=self.progressed.emit, cancel=self.cancel)
+
+    @property
+    def warnings(self):
+        return list(self.job.get("warnings", []) or [])
+
+    def build(self, doc, container=None) -> list:
+        import Part
+
+        shape = Part.Shape()
+        try:
+            shape.read(self.step_path)
+        except Exception as exc:
+            raise errors.MakistryError(
+                errors.BUILD_FAILED, f"The STEP file the service returned cannot be read: "
+                f"{exc}. Try again, or use the local engine.") from exc
+        obj = doc.addObject("Part::Feature", "RemoteResult")
+        obj.Label = engine.part_name(self.options)
+        obj.Shape = shape
+        if container is not None:
+            container.addObject(obj)
+        return [obj]
+
+    def report(self, parts, outputs) -> dict:
+        report = engine.report_for(None, self.options, parts, outputs)
+        report["backend"] = {"kind": "remote", "base_url": self.base_url,
+                             "job_id": self.job.get("job_id"), "status": self.job.get("status")}
+        return report
+
+
+def remote_unavailable_reason() -> str:
+    """Why the remote backend cannot be used here, or "" when it can."""
+    if "httpx" in runtime.missing_packages():
+        return ("The remote API needs the Python package httpx. Install it for this FreeCAD "
+                "with:\n" + runtime.install_command(["httpx"]) + "\nthen restart FreeCAD.")
+    try:
+        from ..api import client  # noqa: F401
+    except ImportError as exc:
+        return f"The API client is not available in this installation ({exc})."
+    return ""
