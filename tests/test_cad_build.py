@@ -155,3 +155,32 @@ def test_blind_pocket_depth_from_hidden_line_in_side_view(doc):
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(100 * 60 * 40 - 40 * 30 * 15, rel=0.02)
     assert len(body.Shape.Faces) == 11
+
+
+def test_agreement_is_high_for_the_right_solid_and_low_for_a_wrong_one(doc):
+    import Part
+
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.cad.check import agreement
+
+    k = 4.0
+    views = l_bracket_views(px_per_mm=k)
+    extra = {  # the lines a drawing layer reads besides the outlines, in mm
+        "front": [Line(0, 10, 120, 10, "hidden"), Line(54, 0, 54, 10, "hidden"),
+                  Line(66, 0, 66, 10, "hidden")],
+        "top": [Line(0, 10, 120, 10)],
+        "right": [Line(29, 0, 29, 10, "hidden"), Line(41, 0, 41, 10, "hidden")],
+    }
+    for view in views:
+        view.primitives = [p for loop in view.profiles[0].loops for p in loop.primitives]
+        view.primitives += [Line(a * k, b * k, c * k, d * k, line.line_type)
+                            for line in extra[view.role]
+                            for a, b, c, d in [(line.x0, line.y0, line.x1, line.y1)]]
+    plan, scale = plan_from_views(views, prompt="120 mm long")
+    body = build_body(plan, doc)
+    right = agreement(body.Shape, views, scale.mm_per_px)
+    assert set(right) == {"front", "top", "right"}
+    assert min(s["score"] for s in right.values()) > 0.95
+    wrong = agreement(Part.makeBox(120, 60, 50), views, scale.mm_per_px)
+    assert wrong["right"]["recall"] < 0.8 and wrong["top"]["recall"] < 0.95
+    assert wrong["right"]["score"] < right["right"]["score"] - 0.1

@@ -29,6 +29,7 @@ class Analysis:
     plan: Any = None  # plan.PartPlan
     scale: Any = None  # reconstruct.ScaleInfo
     previews: list = field(default_factory=list)  # RGB arrays, one per image
+    agreement: dict = field(default_factory=dict)  # view role -> score, precision, recall
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -108,11 +109,20 @@ def part_name(options: JobOptions) -> str:
 def build(analysis: Analysis, doc, container=None) -> list:
     """Create the result in ``doc`` (one Body, in ``container`` if given); main thread only."""
     from .cad.build import build_body
+    from .cad.check import agreement
 
     start = time.perf_counter()
     body = build_body(analysis.plan, doc, container=container, label=analysis.plan.name)
     analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
     analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
+    start = time.perf_counter()
+    analysis.agreement = agreement(body.Shape, analysis.views, analysis.scale.mm_per_px)
+    analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
+    for role, score in analysis.agreement.items():
+        if score["score"] < 0.8:
+            analysis.warnings.append(
+                f"The {role} view agrees only {score['score']:.0%} with the built part "
+                f"({score['recall']:.0%} of its lines explained): check the preview.")
     return [body]
 
 
@@ -167,6 +177,7 @@ def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs
                                "source": analysis.scale.source,
                                "extents_mm": analysis.scale.extents_mm}
         report["timings_s"] = dict(analysis.timings_s)
+        report["agreement"] = dict(analysis.agreement)
         report["warnings"] = list(analysis.warnings)
     if error is not None:
         report["error"] = error.to_dict()
