@@ -80,13 +80,26 @@ def _make_sketch(body, feature: Feature, warnings: list[str]):
     return sketch
 
 
-def _check_feature(obj) -> None:
+def _failure(obj) -> str | None:
+    """Why FreeCAD could not build ``obj``, or None when it is a valid solid."""
     state = list(getattr(obj, "State", []))
-    if "Invalid" in state or not obj.Shape.isValid() or obj.Shape.isNull():
-        raise errors.MakistryError(
-            errors.BUILD_FAILED,
-            f"FreeCAD could not build {obj.Label} ({', '.join(state) or 'invalid shape'}). "
-            "The views may disagree; check the preview and the view roles.")
+    if "Invalid" in state or obj.Shape.isNull() or not obj.Shape.isValid():
+        status = obj.getStatusString() if hasattr(obj, "getStatusString") else ""
+        return status or ", ".join(state) or "invalid shape"
+    return None
+
+
+def _drop_feature(body, obj, sketch) -> None:
+    """Remove a failed refinement; the body's tip goes back to the feature before it."""
+    doc = body.Document
+    previous = getattr(obj, "BaseFeature", None)
+    body.removeObject(obj)
+    doc.removeObject(obj.Name)
+    body.removeObject(sketch)
+    doc.removeObject(sketch.Name)
+    if previous is not None:
+        body.Tip = previous
+    doc.recompute()
 
 
 def _pad(body, feature: Feature, sketch):
@@ -152,7 +165,20 @@ def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
         sketch = _make_sketch(body, feature, plan.warnings)
         obj = operation(body, feature, sketch)
         sketch.Visibility = False
-        _check_feature(obj)
+        why = _failure(obj)
+        if why is None:
+            continue
+        if feature is plan.features[0]:
+            raise errors.MakistryError(
+                errors.BUILD_FAILED,
+                f"FreeCAD could not build the base feature {feature.name} of {plan.name} "
+                f"({why}). Check the preview: the outline of that view was not read as one "
+                "closed shape.")
+        # A refinement that cannot be built is left out and said, not silently wrong.
+        _drop_feature(body, obj, sketch)
+        plan.warnings.append(
+            f"{feature.name} ({', '.join(feature.evidence)}) could not be built ({why}) and was "
+            "left out; the part may have material there that the drawing does not show.")
     doc.recompute()
     if body.Shape.isNull() or body.Shape.Volume <= 0:
         raise errors.MakistryError(
