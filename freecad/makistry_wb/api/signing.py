@@ -34,7 +34,8 @@ def check_download(key: bytes, job_id: str, filename: str, expires: str | None,
     except ValueError:
         return "the expires parameter is not a number"
     expected = sign_download(key, job_id, filename, expires_at)
-    if not hmac.compare_digest(expected, signature):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged URL may have them).
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
         return "the signature does not match"
     if (time.time() if now is None else now) > expires_at:
         return "the URL has expired"
@@ -60,4 +61,4 @@ def verify_webhook_signature(secret: bytes, header: str | None, body: bytes,
     if abs((time.time() if now is None else now) - timestamp) > tolerance_s:
         return False
     expected = _hmac_hex(secret, str(timestamp).encode() + b"." + body)
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    return hmac.compare_digest(expected.encode(), parts.get("v1", "").encode("utf-8", "replace"))
