@@ -153,8 +153,15 @@ def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
         return []
     if closed and len(pts) >= 12:
         cx, cy, r, rms = fit_circle(pts)
-        if r > 2 and rms < max(0.6, 0.02 * r):
+        if r > 2 and rms < 0.6 + 0.004 * r:
             return [("circle", cx, cy, r)]
+    if len(pts) >= 10:
+        # The whole chain on one circle: one arc (fits on short pieces are ill-conditioned).
+        cx, cy, r, rms = fit_circle(pts)
+        chord = float(np.hypot(*(pts[-1] - pts[0])))
+        sagitta = r - math.sqrt(max(0.0, r * r - chord * chord / 4)) if r > chord / 2 else r
+        if r > 2 and rms < 0.6 and sagitta > 2 * tolerance:
+            return [("arc", cx, cy, r, pts[0].copy(), pts[-1].copy(), pts)]
     approx = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, closed)
     approx = approx.reshape(-1, 2)
     # Index of each polygon vertex along the dense chain.

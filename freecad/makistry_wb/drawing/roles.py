@@ -94,7 +94,7 @@ def _pick_front(views: list[Placed]) -> Placed:
         near = _neighbours(view, views)
         vertical = bool(near["above"] or near["below"])
         horizontal = bool(near["left"] or near["right"])
-        return (vertical + horizontal, sum(len(v) for v in near.values()), not view.is_section,
+        return (vertical + horizontal, sum(len(v) for v in near.values()),
                 # In a lone row the front is the widest; in a lone column the lower one.
                 view.box[2] if horizontal and not vertical else view.box[1],
                 view.box[2] * view.box[3])

@@ -46,10 +46,13 @@ def _odd(value: float) -> int:
 def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
     """Filled outline of the line work, with thin protruding lines removed."""
     seal = _odd(stroke + 2)
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((seal, seal), np.uint8))
+    pad = seal + 2  # morphology treats the outside of the array as ink: keep clear of it
+    padded = cv2.copyMakeBorder(ink, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, np.ones((seal, seal), np.uint8))
     filled = _fill_holes(closed)
     opener = _odd(2 * stroke + 5)
     solid = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((opener, opener), np.uint8))
+    solid = np.ascontiguousarray(solid[pad:-pad, pad:-pad])
     count, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
     if count <= 1:
         return np.zeros_like(ink)
@@ -70,24 +73,33 @@ def _hatched(rgb: np.ndarray, paper: np.ndarray, ink: np.ndarray, silhouette: np
     if inside.sum() < 400:
         return False
     marks = ((paper == 0) & inside).astype(np.uint8) * 255
-    length = max(9, int(6 * stroke + 6))
-    diag = np.eye(length, dtype=np.uint8)
-    found = 0.0
-    for kernel in (diag, diag[::-1].copy()):
-        opened = cv2.morphologyEx(marks, cv2.MORPH_OPEN, kernel)
-        count, _, _, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-        if count - 1 >= 6:
-            found = max(found, opened.astype(bool).sum() / inside.sum())
-    return found > 0.04
+    # Hatching: many parallel, evenly spaced diagonal strokes; shading has no strokes at all.
+    edges = cv2.Canny(marks, 50, 150)
+    min_len = max(10, int(6 * stroke))
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=min_len, minLineLength=min_len,
+                            maxLineGap=2)
+    if lines is None:
+        return False
+    seg = lines[:, 0, :].astype(float)
+    angle = np.degrees(np.arctan2(seg[:, 3] - seg[:, 1], seg[:, 2] - seg[:, 0])) % 180
+    for centre in (45.0, 135.0):
+        near = np.abs(angle - centre) < 20
+        if near.sum() < 8:
+            continue
+        dominant = np.median(angle[near])
+        parallel = np.abs(angle - dominant) < 3
+        if parallel.sum() >= 8 and parallel.sum() >= 0.2 * len(angle):
+            return True
+    return False
 
 
-def _shaded(paper: np.ndarray, ink: np.ndarray, silhouette: np.ndarray, stroke: float) -> float:
+def _shaded(tone: np.ndarray, silhouette: np.ndarray, stroke: float) -> float:
     """Fraction of the outline's inside that is filled with tone (shaded pictorials)."""
     inner = cv2.erode(silhouette, np.ones((_odd(stroke + 4),) * 2, np.uint8))
     inside = inner > 0
     if inside.sum() == 0:
         return 0.0
-    toned = (paper == 0) & inside
+    toned = (tone > 0) & inside
     return float(toned.sum() / inside.sum())
 
 
@@ -148,20 +160,39 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         sil_area = float(sil.astype(bool).sum())
         density = float(ink_crop[sil > 0].astype(bool).sum()) / max(sil_area, 1.0)
         paper_crop = layers.paper[crop]
-        shade = _shaded(paper_crop, ink_crop, sil, stroke)
-        if density > 0.35:
+        shade = _shaded(layers.tone[crop], sil, stroke)
+        inside = sil > 0
+        mid_tones = float(((paper_crop == 0) & (ink_crop == 0) & inside).sum()) / max(sil_area, 1)
+        if density > 0.35 and mid_tones < 0.25:
             region.kind, region.reason = "code", f"solid ink ({density:.0%} of its area)"
-        elif shade > 0.3:
+        elif shade > 0.5 or density > 0.35:
             region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
         elif _hatched(rgb[crop], paper_crop, ink_crop, sil, stroke):
             region.kind, region.reason = "section", "hatched"
+        elif shade > 0.3:
+            region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
         else:
             oblique = _oblique_fraction(ink_crop, stroke)
             if oblique > 0.45:
                 region.kind, region.reason = "pictorial", f"{oblique:.0%} oblique lines"
         regions.append(region)
     _drop_small(regions)
+    _keep_aligned(regions)
     return regions
+
+
+def _keep_aligned(regions: list[Region]) -> None:
+    """An unshaded "pictorial" that lines up exactly with a view is an orthographic view of
+    round features (circles give oblique chords), not an isometric."""
+    from .roles import same_column, same_row
+
+    views = [r for r in regions if r.kind in ("view", "section")]
+    for region in regions:
+        if region.kind != "pictorial" or "oblique" not in region.reason:
+            continue
+        if any(same_column(region.box, v.box, 0.95) or same_row(region.box, v.box, 0.95)
+               for v in views):
+            region.kind, region.reason = "view", "lines up with another view"
 
 
 def _drop_small(regions: list[Region]) -> None:

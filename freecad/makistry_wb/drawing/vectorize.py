@@ -81,9 +81,8 @@ def _component_segments(mask: np.ndarray, stroke: float, dash_max: float):
     return labels, small
 
 
-def _chain_dashes(small: list, stroke: float) -> list[list[int]]:
-    """Group dash pieces that line up into dashed lines (indices into ``small``)."""
-    n = len(small)
+def _union_groups(n: int, pairs_i: np.ndarray, pairs_j: np.ndarray) -> list[list[int]]:
+    """Connected groups of 0..n-1 joined by the given pairs."""
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -92,34 +91,40 @@ def _chain_dashes(small: list, stroke: float) -> list[list[int]]:
             i = parent[i]
         return i
 
-    dirs = []
-    for _, _length, p0, p1, _pts in small:
-        d = p1 - p0
-        norm = float(np.hypot(*d))
-        dirs.append(d / norm if norm > 1e-6 else np.array([1.0, 0.0]))
-    centres = [0.5 * (s[2] + s[3]) for s in small]
-    perp_tol = 1.0 + stroke
-    for i in range(n):
-        for j in range(i + 1, n):
-            li, lj = small[i][1], small[j][1]
-            gap_max = 2.5 * max(li, lj) + 6.0
-            delta = centres[j] - centres[i]
-            dist = float(np.hypot(*delta))
-            if dist > gap_max + 0.5 * (li + lj):
-                continue
-            # Direction of the pair: the longer piece's axis (dots have no axis).
-            axis = dirs[i] if li >= lj else dirs[j]
-            if min(li, lj) > 2.5 * stroke + 2 and abs(float(np.dot(dirs[i], dirs[j]))) < 0.995:
-                continue
-            along = float(np.dot(delta, axis))
-            across = abs(float(delta[0] * axis[1] - delta[1] * axis[0]))
-            if across > perp_tol or abs(along) < 0.5 * (li + lj) - 1:
-                continue
-            parent[find(i)] = find(j)
+    for i, j in zip(pairs_i.tolist(), pairs_j.tolist()):
+        parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return list(groups.values())
+
+
+def _chain_dashes(small: list, stroke: float) -> list[list[int]]:
+    """Group dash pieces that line up into dashed lines (indices into ``small``)."""
+    n = len(small)
+    if n == 0:
+        return []
+    lengths = np.array([s[1] for s in small])
+    p0 = np.array([s[2] for s in small])
+    p1 = np.array([s[3] for s in small])
+    d = p1 - p0
+    norm = np.hypot(d[:, 0], d[:, 1])
+    dirs = np.where(norm[:, None] > 1e-6, d / np.maximum(norm, 1e-6)[:, None], [1.0, 0.0])
+    centres = 0.5 * (p0 + p1)
+    ii, jj = np.triu_indices(n, 1)
+    li, lj = lengths[ii], lengths[jj]
+    delta = centres[jj] - centres[ii]
+    dist = np.hypot(delta[:, 0], delta[:, 1])
+    gap_max = 2.5 * np.maximum(li, lj) + 6.0
+    # Direction of a pair: the longer piece's axis (dots have no axis).
+    axis = np.where((li >= lj)[:, None], dirs[ii], dirs[jj])
+    along = np.abs(delta[:, 0] * axis[:, 0] + delta[:, 1] * axis[:, 1])
+    across = np.abs(delta[:, 0] * axis[:, 1] - delta[:, 1] * axis[:, 0])
+    parallel = np.abs((dirs[ii] * dirs[jj]).sum(axis=1)) >= 0.995
+    both_long = np.minimum(li, lj) > 2.5 * stroke + 2
+    ok = ((dist <= gap_max + 0.5 * (li + lj)) & (across <= 1.0 + stroke)
+          & (along >= 0.5 * (li + lj) - 1) & (parallel | ~both_long))
+    return _union_groups(n, ii[ok], jj[ok])
 
 
 def _dashed_line(members: list, stroke: float) -> tuple[str, np.ndarray, np.ndarray]:
@@ -175,23 +180,16 @@ def _curved_dashes(pieces: list, stroke: float, frame: Frame, used: set[int]
     if not pieces:
         return []
     n = len(pieces)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            gap = min(float(np.hypot(*(a - b))) for a in (pieces[i][2], pieces[i][3])
-                      for b in (pieces[j][2], pieces[j][3]))
-            if gap < 2.0 * max(pieces[i][1], pieces[j][1]) + 4:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+    ends = np.array([[p[2], p[3]] for p in pieces])  # n x 2 x 2
+    lengths = np.array([p[1] for p in pieces])
+    ii, jj = np.triu_indices(n, 1)
+    gaps = np.full(len(ii), np.inf)
+    for a in (0, 1):
+        for b in (0, 1):
+            diff = ends[ii, a] - ends[jj, b]
+            gaps = np.minimum(gaps, np.hypot(diff[:, 0], diff[:, 1]))
+    ok = gaps < 2.0 * np.maximum(lengths[ii], lengths[jj]) + 4
+    groups = {i: g for i, g in enumerate(_union_groups(n, ii[ok], jj[ok]))}
     result: list[plan.Primitive] = []
     for group in groups.values():
         if len(group) < 3:
@@ -257,12 +255,11 @@ def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, st
     """Refine a circle on the stroke pixels around it: (cx, cy, r) in view coordinates and the
     share of the circumference that has ink."""
     px, py = frame.pixel(cx, cy)
-    band = stroke / 2.0 + 1.5
-    x0, x1 = int(max(0, px - r - band - 1)), int(min(mask.shape[1], px + r + band + 2))
-    y0, y1 = int(max(0, py - r - band - 1)), int(min(mask.shape[0], py + r + band + 2))
-    if x1 <= x0 or y1 <= y0:
-        return None
-    for _ in range(2):
+    for band in (stroke + 4.0, stroke / 2.0 + 2.0, stroke / 2.0 + 1.2):
+        x0, x1 = int(max(0, px - r - band - 1)), int(min(mask.shape[1], px + r + band + 2))
+        y0, y1 = int(max(0, py - r - band - 1)), int(min(mask.shape[0], py + r + band + 2))
+        if x1 <= x0 or y1 <= y0:
+            return None
         ys, xs = np.nonzero(mask[y0:y1, x0:x1])
         xs = xs + x0
         ys = ys + y0
@@ -271,46 +268,73 @@ def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, st
         if near.sum() < 12:
             return None
         fx, fy, fr, _rms = fit_circle(np.stack([xs[near], ys[near]], axis=1).astype(float))
-        if fr <= 0 or math.hypot(fx - px, fy - py) > band + 2:
+        if fr <= 1 or math.hypot(fx - px, fy - py) > band + 2 or abs(fr - r) > band + 2:
             return None
         px, py, r = fx, fy, fr
     angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
     sx = np.clip(np.round(px + r * np.cos(angles)).astype(int), 0, mask.shape[1] - 1)
     sy = np.clip(np.round(py + r * np.sin(angles)).astype(int), 0, mask.shape[0] - 1)
-    grown = cv2.dilate(mask[:, :], np.ones((3, 3), np.uint8)) if mask.size < 4_000_000 else mask
+    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
     coverage = float((grown[sy, sx] > 0).mean())
     vx, vy = frame.point(px, py)
     return vx, vy, r, coverage
+
+
+def _on_circle(prim: plan.Primitive, circle: plan.Circle, tol: float) -> bool:
+    """True when ``prim`` runs along ``circle`` (a piece of it traced separately)."""
+    if isinstance(prim, plan.Line):
+        pts = [prim.start(), ((prim.x0 + prim.x1) / 2, (prim.y0 + prim.y1) / 2), prim.end()]
+    elif isinstance(prim, plan.Arc):
+        pts = [prim.start(), prim.point_at(prim.start_deg + prim.sweep_deg() / 2), prim.end()]
+    else:
+        pts = [(prim.cx + prim.r * math.cos(a), prim.cy + prim.r * math.sin(a))
+               for a in (0.0, 2.1, 4.2)]
+    return all(abs(math.hypot(x - circle.cx, y - circle.cy) - circle.r) <= tol for x, y in pts)
+
+
+def _hough_seeds(mask: np.ndarray, stroke: float, frame: Frame) -> list[plan.Circle]:
+    """Circle candidates from OpenCV's Hough transform (verified later on the ink)."""
+    if min(mask.shape) < 12:
+        return []
+    # Half resolution is enough for seeds (the ring fit refines them) and four times faster.
+    factor = 0.5 if min(mask.shape) > 120 else 1.0
+    small = cv2.resize(mask, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    smooth = cv2.GaussianBlur(small, (5, 5), 1.0)
+    found = cv2.HoughCircles(smooth, cv2.HOUGH_GRADIENT_ALT, dp=1.5,
+                             minDist=max(3.0, stroke), param1=150, param2=0.75,
+                             minRadius=max(3, int(stroke * factor * 2)),
+                             maxRadius=int(max(small.shape) / 2) + 2)
+    if found is None:
+        return []
+    seeds = []
+    for x, y, r in found[0]:
+        vx, vy = frame.point((float(x) + 0.5) / factor - 1.0, (float(y) + 0.5) / factor - 1.0)
+        seeds.append(plan.Circle(vx, vy, float(r) / factor))
+    return seeds
 
 
 def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: float,
                    frame: Frame) -> list[plan.Primitive]:
     """Arcs and circles that trace one drawn circle (split where lines cross it, or traced
     twice) become one Circle fitted on the stroke pixels, when ink runs all round it."""
-    round_ones = [p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))]
-    rest = [p for p in primitives if not isinstance(p, (plan.Arc, plan.Circle))]
-    used = [False] * len(round_ones)
-    result: list[plan.Primitive] = list(rest)
-    for i, first in enumerate(round_ones):
-        if used[i]:
+    seeds = sorted((p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))),
+                   key=lambda p: -(360.0 if isinstance(p, plan.Circle) else p.sweep_deg()))
+    seeds = _hough_seeds(mask, stroke, frame) + seeds
+    circles: list[plan.Circle] = []
+    for seed in seeds:
+        tol = stroke + 2.0
+        if any(abs(math.hypot(seed.cx - c.cx, seed.cy - c.cy)) < tol and abs(seed.r - c.r) < tol
+               for c in circles) or any(_on_circle(seed, c, tol) for c in circles):
             continue
-        tol = 2.0 + stroke + 0.03 * first.r
-        group = [j for j in range(i, len(round_ones)) if not used[j]
-                 and math.hypot(round_ones[j].cx - first.cx, round_ones[j].cy - first.cy) < tol
-                 and abs(round_ones[j].r - first.r) < tol]
-        sweep = sum(360.0 if isinstance(round_ones[j], plan.Circle) else
-                    round_ones[j].sweep_deg() for j in group)
-        if sweep >= 150:
-            fitted = _ring_fit(mask, frame, first.cx, first.cy, first.r, stroke)
-            if fitted is not None and fitted[3] >= 0.9:
-                for j in group:
-                    used[j] = True
-                result.append(plan.Circle(fitted[0], fitted[1], fitted[2],
-                                          line_type=first.line_type))
-                continue
-        used[i] = True
-        result.append(first)
-    return result
+        if isinstance(seed, plan.Arc) and seed.sweep_deg() < 45:
+            continue
+        fitted = _ring_fit(mask, frame, seed.cx, seed.cy, seed.r, stroke)
+        if fitted is not None and fitted[3] >= 0.9:
+            circles.append(plan.Circle(fitted[0], fitted[1], fitted[2],
+                                       line_type=seed.line_type))
+    tol = stroke / 2.0 + 1.5
+    rest = [p for p in primitives if not any(_on_circle(p, c, tol) for c in circles)]
+    return rest + circles
 
 
 def _share_centres(round_ones: list) -> None:
@@ -334,8 +358,41 @@ def _share_radii(circles: list) -> None:
 def _contour_primitives(contour: np.ndarray, stroke: float, frame: Frame
                         ) -> list[plan.Primitive]:
     pts = contour.reshape(-1, 2).astype(float)
-    pieces = split_chain(pts, tolerance=max(1.0, 0.6 * stroke), closed=True)
-    return [piece_to_primitive(p, frame, "visible") for p in pieces]
+    tolerance = max(1.0, 0.6 * stroke)
+    pieces = split_chain(pts, tolerance=tolerance, closed=True)
+    result: list[plan.Primitive] = []
+    for piece in pieces:
+        if piece[0] in ("arc", "circle") and not _hugs(piece, contour, tolerance + 1.0):
+            seg = piece[6] if piece[0] == "arc" else pts
+            approx = cv2.approxPolyDP(seg.astype(np.float32).reshape(-1, 1, 2), tolerance,
+                                      piece[0] == "circle").reshape(-1, 2).astype(float)
+            for a, b in zip(approx, approx[1:]):
+                result.append(piece_to_primitive(("line", a, b), frame, "visible"))
+            continue
+        result.append(piece_to_primitive(piece, frame, "visible"))
+    return result
+
+
+def _hugs(piece: tuple, contour: np.ndarray, tolerance: float) -> bool:
+    """True when a fitted arc or circle stays on the traced boundary all along."""
+    cx, cy, r = piece[1], piece[2], piece[3]
+    if piece[0] == "circle":
+        angles = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    else:
+        a0 = math.atan2(piece[4][1] - cy, piece[4][0] - cx)
+        a1 = math.atan2(piece[5][1] - cy, piece[5][0] - cx)
+        mid = piece[6][len(piece[6]) // 2]
+        am = math.atan2(mid[1] - cy, mid[0] - cx)
+        sweep = (a1 - a0) % (2 * np.pi)
+        if (am - a0) % (2 * np.pi) > sweep:  # the arc runs the other way round
+            a0, sweep = a1, 2 * np.pi - sweep
+        angles = a0 + np.linspace(0, sweep, 12)
+    cnt = contour.reshape(-1, 1, 2).astype(np.float32)
+    for a in angles:
+        px, py = cx + r * math.cos(a), cy + r * math.sin(a)
+        if abs(cv2.pointPolygonTest(cnt, (float(px), float(py)), True)) > tolerance:
+            return False
+    return True
 
 
 def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], stroke: float,
