@@ -25,7 +25,6 @@ class MakistryWorkbench(Gui.Workbench):
         from freecad.makistry_wb import runtime
         from freecad.makistry_wb.gui import commands
 
-        Gui.addIconPath(os.path.dirname(commands.icon_path("makistry_wb.svg")))
         self.appendToolbar("Makistry", commands.TOOLBAR)
         self.appendMenu("&Makistry", commands.MENU)
         missing = runtime.missing_packages()
@@ -39,8 +38,10 @@ class MakistryWorkbench(Gui.Workbench):
 
 
 def _add_preference_page():
-    from freecad.makistry_wb.gui import preferences
+    from freecad.makistry_wb.gui import preferences, resources
 
+    # The group's icon is looked up as "preferences-makistry" on the icon path.
+    Gui.addIconPath(os.path.dirname(resources.icon_path("makistry_wb.svg")))
     Gui.addPreferencePage(preferences.PreferencesPage, "Makistry")
 
 

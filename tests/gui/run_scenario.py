@@ -123,6 +123,7 @@ def scenario_run():
         not panel.preview.pixmap().isNull()
     result["stage_after_run"] = panel.stage.text()
     result["longest_stall_s"] = max(s for s in stalls if s is not None)
+    result["build_seconds"] = panel.build_seconds
     fit_iso()
     shot("4_panel_done")
     result["dialog_open_before_ok"] = bool(Gui.Control.activeDialog())
@@ -330,16 +331,27 @@ def scenario_preferences():
     page.loadSettings()
     result["defaults"] = {"mode": page.mode.currentText(), "format": page.format.currentText(),
                           "backend": page.backend.currentIndex()}
-    page.mode.setCurrentIndex(page.mode.findText("assembly"))
-    page.format.setCurrentIndex(page.format.findText("STL"))
-    page.units.setCurrentIndex(page.units.findText("inch"))
-    page.base_url.setText("http://127.0.0.1:9")
-    page.api_key.setText("secret-key-123")
-    page.saveSettings()
-    page.form.resize(560, 420)
-    page.form.show()
-    shot("preferences")
-    page.form.hide()
+
+    def fill_in_dialog():
+        """Runs while FreeCAD's modal Preferences dialog is open on the Makistry page."""
+        try:
+            dialog = QtGui.QApplication.activeModalWidget()
+            field = {name: dialog.findChild(QtGui.QWidget, "makistry_" + name)
+                     for name in ("mode", "format", "units", "base_url", "api_key")}
+            result["page_in_dialog"] = all(w is not None for w in field.values())
+            field["mode"].setCurrentIndex(field["mode"].findText("assembly"))
+            field["format"].setCurrentIndex(field["format"].findText("STL"))
+            field["units"].setCurrentIndex(field["units"].findText("inch"))
+            field["base_url"].setText("http://127.0.0.1:9")
+            field["api_key"].setText("secret-key-123")
+            shot("preferences")
+            dialog.accept()  # OK: FreeCAD calls the page's saveSettings
+        except Exception:
+            result["exception"] = traceback.format_exc()
+            QtGui.QApplication.activeModalWidget().reject()
+
+    QtCore.QTimer.singleShot(1000, fill_in_dialog)
+    Gui.showPreferences("Makistry")
     again = preferences.PreferencesPage()
     again.loadSettings()
     result["reloaded"] = {"mode": again.mode.currentText(), "format": again.format.currentText(),
@@ -355,11 +367,43 @@ def scenario_preferences():
     panel.reject()
 
 
+def scenario_remote():
+    """The remote backend against the real server on loopback; the key stays out of the file."""
+    from freecad.makistry_wb.gui import preferences
+
+    step_workbench()
+    preferences.set_value("ApiBaseUrl", os.environ["MAKISTRY_GUI_API_URL"])
+    preferences.set_value("ApiKey", os.environ["MAKISTRY_GUI_API_KEY"])
+    doc = App.newDocument("GuiRemote")
+    panel = step_open_panel(doc)
+    panel.backend.setCurrentIndex(panel.backend.findData("remote"))
+    result["backend"] = panel.backend_kind()
+    result["panel_error"] = panel.last_error
+    panel.add_images([IMAGE])
+    panel.prompt.setPlainText(PROMPT)
+    stalls = []
+    panel.run()
+    result["finished"] = wait_until(lambda: panel.finished or panel.last_error, 300, stalls) \
+        and panel.finished
+    result["panel_error_after_run"] = panel.last_error
+    result["longest_stall_s"] = max(s for s in stalls if s is not None)
+    result["build_seconds"] = panel.build_seconds
+    fit_iso()
+    shot("remote_done")
+    panel.accept()
+    parts = [o for o in doc.Objects if o.TypeId == "Part::Feature"]
+    result["parts"] = [{"label": p.Label, "volume": p.Shape.Volume} for p in parts]
+    job = [o for o in doc.Objects if "ImagesData" in o.PropertiesList][0]
+    result["job_backend"] = job.Backend
+    result["job_remote"] = json.loads(job.ReportJson).get("backend", {})
+    doc.saveAs(os.environ["MAKISTRY_GUI_FCSTD"])
+
+
 def main():
     try:
         {"run": scenario_run, "cancel": scenario_cancel, "bad_file": scenario_bad_file,
          "missing_deps": scenario_missing_deps, "inputs": scenario_inputs, "job": scenario_job,
-         "preferences": scenario_preferences}[SCENARIO]()
+         "preferences": scenario_preferences, "remote": scenario_remote}[SCENARIO]()
     except Exception:
         result["exception"] = traceback.format_exc()
     finish()

@@ -105,7 +105,7 @@ def store(obj, options: JobOptions, backend: str, export_path: str, report: dict
     obj.OutputFormat = options.output_format
     obj.Backend = backend
     obj.ExportPath = export_path
-    obj.ReportJson = json.dumps(report, indent=1, default=str)
+    obj.ReportJson = json.dumps(report, default=str)
     obj.Result = list(result)
 
 

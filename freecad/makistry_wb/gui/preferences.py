@@ -11,9 +11,10 @@ from PySide import QtGui
 
 from ..options import DESIGN_MODES, OUTPUT_FORMATS
 
-PARAM_PATH = "User parameter:BaseApp/Preferences/Mod/Makistry"
+# The same group api/remote.py reads (ApiBaseUrl, ApiKey, ApiTimeout).
+PARAM_PATH = "User parameter:BaseApp/Preferences/Mod/makistry_wb"
 UNITS = ("mm", "inch")
-DEFAULTS = {"Backend": "local", "BaseUrl": "", "ApiKey": "", "DesignMode": "standard",
+DEFAULTS = {"Backend": "local", "ApiBaseUrl": "", "ApiKey": "", "DesignMode": "standard",
             "OutputFormat": "STEP", "Units": "mm"}
 
 
@@ -33,7 +34,7 @@ def base_url() -> str:
     """The remote API's base URL: preference, else $MAKISTRY_API_URL, else the client's."""
     from ..api.client import resolve_base_url
 
-    return resolve_base_url(get("BaseUrl") or None)
+    return resolve_base_url(get("ApiBaseUrl") or None)
 
 
 def api_key() -> str:
@@ -86,10 +87,12 @@ class PreferencesPage:
         defaults_form.addRow("Units:", self.units)
         layout.addWidget(defaults_box)
         layout.addStretch(1)
+        for name in ("backend", "base_url", "api_key", "mode", "format", "units"):
+            getattr(self, name).setObjectName("makistry_" + name)
 
     def loadSettings(self):
         self.backend.setCurrentIndex(max(0, self.backend.findData(get("Backend"))))
-        self.base_url.setText(get("BaseUrl"))
+        self.base_url.setText(get("ApiBaseUrl"))
         self.api_key.setText(get("ApiKey"))
         for combo, name in ((self.mode, "DesignMode"), (self.format, "OutputFormat"),
                             (self.units, "Units")):
@@ -97,7 +100,7 @@ class PreferencesPage:
 
     def saveSettings(self):
         set_value("Backend", self.backend.itemData(self.backend.currentIndex()))
-        set_value("BaseUrl", self.base_url.text().strip())
+        set_value("ApiBaseUrl", self.base_url.text().strip())
         set_value("ApiKey", self.api_key.text().strip())
         set_value("DesignMode", self.mode.currentText())
         set_value("OutputFormat", self.format.currentText())

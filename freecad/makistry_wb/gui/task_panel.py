@@ -9,6 +9,7 @@ built, leaving the document as it was when the panel opened."""
 from __future__ import annotations
 
 import re
+import time
 
 import FreeCADGui as Gui
 from PySide import QtCore, QtGui
@@ -45,6 +46,8 @@ class ImageToCadPanel:
         self.objects = []  # what the last run of this panel built
         self.committed = 0  # "Image to CAD" transactions this panel committed
         self.report = {}
+        self.building = False
+        self.build_seconds = 0.0  # main-thread time of the last build (the GUI is busy then)
         self.last_error = ""  # plain text of the last error shown, readable after closing
         self.finished = False
         self.close_when_done = False
@@ -265,7 +268,7 @@ class ImageToCadPanel:
 
     def run(self):
         """Start the job on a worker thread; the build follows on the main thread."""
-        if self.running:
+        if self.running or self.building:
             return
         self.clear_error()
         self.finished = False
@@ -302,6 +305,8 @@ class ImageToCadPanel:
         self._show_preview(worker)
         self._on_progress(0.7, "Building the body")
         QtGui.QApplication.processEvents()  # paint the preview before the build blocks
+        started = time.perf_counter()
+        self.building = True  # FreeCAD's recompute processes events: no Cancel in between
         self.doc.openTransaction(TRANSACTION)
         try:
             self.objects = self._build(worker)
@@ -310,7 +315,10 @@ class ImageToCadPanel:
             self.objects = []
             self._fail(exc)
             return
+        finally:
+            self.building = False
         self.doc.commitTransaction()
+        self.build_seconds = time.perf_counter() - started
         self.committed += 1
         self.finished = True
         self._show_result()
@@ -382,7 +390,7 @@ class ImageToCadPanel:
     # -- task dialog protocol ---------------------------------------------------------------
     def accept(self):
         """OK: run if nothing was built yet (closing when done), else keep the result."""
-        if self.running:
+        if self.running or self.building:
             self.close_when_done = True
             return False
         if self.committed == 0 and self.images.count():
@@ -394,6 +402,8 @@ class ImageToCadPanel:
 
     def reject(self):
         """Cancel: stop a running job, undo what this panel built, close."""
+        if self.building:
+            return False
         worker = self.worker
         if worker is not None and worker.isRunning():
             worker.cancel.set()  # checked between stages; the GUI does not wait for it

@@ -4,11 +4,10 @@
 
 - LocalWorker: engine.analyse on the thread; engine.build on the main thread.
 - RemoteWorker: the API client (submit, poll, download a STEP) on the thread; the STEP is
-  imported as a Part::Feature on the main thread."""
+  imported as a Part::Feature on the main thread (api/remote.py does both halves)."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 
@@ -85,14 +84,15 @@ class RemoteWorker(_Worker):
 
     def work(self):
         from ..api.client import MakistryClient
+        from ..api.remote import fetch_result
 
+        # STEP gives the document an exact solid; the chosen format is for the export.
         remote_options = JobOptions(images=self.options.images, prompt=self.options.prompt,
                                     design_mode=self.options.design_mode,
                                     output_format="STEP", metadata=dict(self.options.metadata))
-        folder = tempfile.mkdtemp(prefix="makistry-remote-")
         with MakistryClient(self.base_url, self.api_key) as client:
-            self.job, self.step_path = client.run(
-                remote_options, os.path.join(folder, "result.step"),
+            self.job, self.step_path = fetch_result(
+                remote_options, tempfile.mkdtemp(prefix="makistry-remote-"), client=client,
                 progress=self.progressed.emit, cancel=self.cancel)
 
     @property
@@ -100,18 +100,10 @@ class RemoteWorker(_Worker):
         return list(self.job.get("warnings", []) or [])
 
     def build(self, doc, container=None) -> list:
-        import Part
+        from ..api.remote import import_result
 
-        shape = Part.Shape()
-        try:
-            shape.read(self.step_path)
-        except Exception as exc:
-            raise errors.MakistryError(
-                errors.BUILD_FAILED, f"The STEP file the service returned cannot be read: "
-                f"{exc}. Try again, or use the local engine.") from exc
-        obj = doc.addObject("Part::Feature", "RemoteResult")
+        obj = import_result(self.step_path, doc, "RemoteResult")
         obj.Label = engine.part_name(self.options)
-        obj.Shape = shape
         if container is not None:
             container.addObject(obj)
         return [obj]
