@@ -155,7 +155,7 @@ class Service:
         api_key = self._caller(request)
         queued = self.store.count("queued")
         if queued >= self.settings.max_queue:
-            retry = max(5, int(10 * queued / max(1, self.settings.workers)))
+            retry = self.pool.retry_after_s()
             raise RequestError(429, QUEUE_FULL, f"The queue is full ({queued} jobs waiting). "
                                f"Retry after {retry} s.", headers={"Retry-After": str(retry)})
         length = request.headers.get("content-length")

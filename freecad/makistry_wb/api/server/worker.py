@@ -70,6 +70,11 @@ class WorkerPool:
         self.running: dict[str, asyncio.subprocess.Process] = {}
         self._tasks: list[asyncio.Task] = []
         self._stopping = False
+        self.average_runtime_s = 10.0  # moving average of engine runs, for Retry-After
+
+    def retry_after_s(self) -> int:
+        """About when a queue slot frees up: one average job spread over the workers."""
+        return max(1, min(60, round(self.average_runtime_s / self.settings.workers)))
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._loop(n)) for n in range(self.settings.workers)]
@@ -98,6 +103,7 @@ class WorkerPool:
                 except asyncio.TimeoutError:
                     pass
                 continue
+            started = asyncio.get_running_loop().time()
             try:
                 await self._run(row)
             except asyncio.CancelledError:
@@ -106,6 +112,8 @@ class WorkerPool:
                 log.exception("worker %d: job %s", number, row["id"])
                 self.store.finish(row["id"], success=False, error_code=ENGINE_FAILED,
                                   error_message=f"The server could not run the job: {exc!r}")
+            elapsed = asyncio.get_running_loop().time() - started
+            self.average_runtime_s = 0.8 * self.average_runtime_s + 0.2 * elapsed
             if not self._stopping:
                 await self.on_finished(row["id"])
 
