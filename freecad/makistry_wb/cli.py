@@ -124,6 +124,8 @@ def _print_progress(fraction: float, stage: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     runtime.add_dependency_paths()
+    if argv[:1] == ["serve"]:  # serve's options go to its own parser (REMAINDER: bpo-17050)
+        argv = ["serve", "--", *argv[1:]]
     args = _parser().parse_args(argv)
     if args.command == "serve":
         try:
