@@ -102,7 +102,8 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
     assert result["undo_names"][0] == "Image to CAD"
     assert result["objects_after_undo"] == result["objects_before"]
     print(f"longest GUI event-loop stall during a run: {result['longest_stall_s'] * 1000:.0f} ms "
-          f"(main-thread build and document update: {result['build_seconds'] * 1000:.0f} ms)")
+          f"(main-thread build and document update: {result['build_seconds'] * 1000:.0f} ms; "
+          f"engine timings {result['engine_timings_s']})")
 
 
 def test_cancel_leaves_document_unchanged(tmp_path, App):

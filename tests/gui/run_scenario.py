@@ -124,6 +124,7 @@ def scenario_run():
     result["stage_after_run"] = panel.stage.text()
     result["longest_stall_s"] = max(s for s in stalls if s is not None)
     result["build_seconds"] = panel.build_seconds
+    result["engine_timings_s"] = panel.report.get("timings_s", {})
     fit_iso()
     shot("4_panel_done")
     result["dialog_open_before_ok"] = bool(Gui.Control.activeDialog())

@@ -291,7 +291,7 @@ class ImageToCadPanel:
 
     def _set_inputs_enabled(self, enabled):
         for widget in (self.images, self.add_button, self.paste_button, self.run_button,
-                       self.mode, self.backend, self.format, self.export_path):
+                       self.prompt, self.mode, self.backend, self.format, self.export_path):
             widget.setEnabled(enabled)
 
     def _on_worker_finished(self):
@@ -370,12 +370,7 @@ class ImageToCadPanel:
 
     def _show_preview(self, worker):
         """The engine's annotated views (local) and the views and warnings as text."""
-        lines = []
-        analysis = getattr(worker, "analysis", None)
-        if analysis is not None:
-            for view in analysis.views:
-                lines.append(f"{view.role} view in image {view.image_index + 1}")
-        lines += [f"Warning: {w}" for w in worker.warnings]
+        lines = worker.view_lines + [f"Warning: {w}" for w in worker.warnings]
         self.summary.setText("\n".join(lines) or "No details from this backend.")
         if worker.previews:
             array = worker.previews[0]

@@ -42,6 +42,11 @@ class _Worker(QtCore.QThread):
     def previews(self) -> list:
         return []
 
+    @property
+    def view_lines(self) -> list[str]:
+        """The views found, one line each, for the panel."""
+        return []
+
 
 class LocalWorker(_Worker):
     """Reads the images and plans the part with the local engine."""
@@ -62,6 +67,11 @@ class LocalWorker(_Worker):
     @property
     def warnings(self):
         return self.analysis.warnings if self.analysis is not None else []
+
+    @property
+    def view_lines(self):
+        views = self.analysis.views if self.analysis is not None else []
+        return [f"{view.role} view in image {view.image_index + 1}" for view in views]
 
     def build(self, doc, container=None) -> list:
         return engine.build(self.analysis, doc, container=container)
@@ -97,7 +107,14 @@ class RemoteWorker(_Worker):
 
     @property
     def warnings(self):
-        return list(self.job.get("warnings", []) or [])
+        result = self.job.get("result") or {}
+        return list(result.get("warnings") or self.job.get("warnings") or [])
+
+    @property
+    def view_lines(self):
+        views = (self.job.get("result") or {}).get("views") or []
+        return [f"{view.get('role')} view in image {int(view.get('image', 0)) + 1} "
+                f"(remote job {self.job.get('job_id')})" for view in views]
 
     def build(self, doc, container=None) -> list:
         from ..api.remote import import_result
