@@ -18,7 +18,7 @@ FC1_VENV=${FC1_VENV:-/root/.venv-fc1}
 # Everything `make setup` and `make test` need, so that setup never calls apt in the chroot.
 PACKAGES=(
   freecad python3-venv python3-pip python3-numpy python3-pil python3-scipy
-  xvfb xauth make git ca-certificates nodejs npm
+  xvfb xauth make git ca-certificates curl jq nodejs npm
 )
 MARKER=.makistry-fc1-complete
 PARTIAL="$FC1_ROOT.partial"
@@ -214,12 +214,16 @@ build_chroot() {
       || { tail -n 20 "$FC1_ROOT.debootstrap.log" >&2
         die "debootstrap failed (log: $FC1_ROOT.debootstrap.log)"; }
     touch "$PARTIAL/.makistry-fc1-base"
+    say "debootstrap done in $(($(date +%s) - t0)) s"
   fi
   write_sources "$PARTIAL" "$mirror"
   mount_system "$PARTIAL"
   sync_host_files "$PARTIAL"
   say "apt-get install ${PACKAGES[*]}"
+  local t1
+  t1=$(date +%s)
   apt_install "$PARTIAL"
+  say "apt-get done in $(($(date +%s) - t1)) s"
   sync_host_files "$PARTIAL"
   unmount_all
   packages_stamp >"$PARTIAL/$MARKER"
