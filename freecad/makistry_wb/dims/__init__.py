@@ -1,2 +1,277 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Dimensions: sizes from the drawing's numbers, the prompt, or a stated default."""
+"""Dimensions: sizes from the drawing's numbers, the prompt, or a stated default.
+
+``read_dimensions(images, views)`` reads every call-out on the drawing (offline OCR, see
+``ocr.py``), parses it (``grammar.py``), gives it the view it belongs to and links it to the
+geometry it measures (``link.py``). ``solve_scale(views, dims)`` then says how many millimetres a
+pixel is, from the values that agree, and lists those that do not.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import threading
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import errors, plan
+from ..imaging.load import LoadedImage
+from . import grammar, link
+from .ocr import TextBox
+
+__all__ = ["read_dimensions", "solve_scale", "ScaleSolution", "read_text"]
+
+# A value more than this far from the agreed scale is in conflict.
+CONFLICT = 0.02
+
+
+class ScaleSolution(NamedTuple):
+    mm_per_px: dict[int, float]  # view index -> millimetres per pixel (same value on one sheet)
+    source: str  # "dimensions", or "none" when no value could be linked
+    used: list[plan.Dimension]
+    unused: list[plan.Dimension]  # not linked, or linked but in conflict with the others
+
+
+def read_text(image: LoadedImage) -> list[TextBox]:
+    """Every text line on the image, read by the process-wide OCR engine.
+
+    Ø glyphs of drawing fonts are found by shape and painted out before recognition (the
+    models misread them, and the misreading spoils the digits next to them), then put back.
+    """
+    from . import ocr
+
+    engine = ocr.engine()
+    gray = image.gray
+    boxes = engine.detect(image.rgb)
+    clean = image.rgb.copy()
+    glyphs_per_box: list[list[float]] = []
+    for box in boxes:
+        glyphs = _diameter_glyph(gray, box) if box[3] <= 1.3 * box[2] else []
+        glyphs_per_box.append([g[0] for g in glyphs])
+        for _centre, (gx, gy, gw, gh) in glyphs:
+            clean[gy:gy + gh, gx:gx + gw] = 255
+    texts = engine.read(clean, boxes)
+    texts = [_reread_pieces(engine, clean, t) for t in texts]
+    by_box = {tuple(b): g for b, g in zip(boxes, glyphs_per_box)}
+    return [_insert_diameter_sign(t, by_box.get(tuple(t.box), [])) for t in texts]
+
+
+def _reread_pieces(engine, rgb: np.ndarray, text: TextBox) -> TextBox:
+    """Read a digits-only line again piece by piece when it has wide gaps: a symbol between
+    numbers ("34 ↧ 4") is otherwise swallowed and the numbers run together ("344")."""
+    import re
+
+    if text.rotation != 0 or not re.fullmatch(r"[\d.,()]{3,8}", text.text):
+        return text
+    x, y, w, h = text.box
+    crop = rgb[y:y + h, x:x + w]
+    columns = (crop.min(axis=2) < 170).any(axis=0)
+    runs, start = [], None
+    for i, on in enumerate(list(columns) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            runs.append([start, i])
+            start = None
+    pieces: list[list[int]] = []
+    for run in runs:  # glue characters closer than a wide gap
+        if pieces and run[0] - pieces[-1][1] < 0.2 * h:
+            pieces[-1][1] = run[1]
+        else:
+            pieces.append(run)
+    if len(pieces) < 3:
+        return text
+    pad = max(2, h // 10)
+    crops = [np.ascontiguousarray(crop[:, max(0, a - pad):b + pad]) for a, b in pieces]
+    readings = engine.recognise(crops)
+    words = [t.strip() or "?" for t, _s in readings]
+    return TextBox(" ".join(words), text.box, text.score, text.rotation)
+
+
+def _diameter_glyph(gray: np.ndarray, box: tuple[int, int, int, int]
+                    ) -> list[tuple[float, tuple[int, int, int, int]]]:
+    """Image x of Ø glyphs (a ring crossed by a slash: two holes, about square) in or left of
+    ``box``; OCR models trained on prose often drop the drawing font's Ø."""
+    import cv2
+
+    x, y, w, h = box
+    x0 = max(0, int(x - 1.6 * h))
+    y0 = max(0, int(y - 0.3 * h))
+    crop = gray[y0:y + h + int(0.3 * h), x0:x + w]
+    if crop.size == 0:
+        return []
+    ink = (crop < 170).astype(np.uint8)
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    found = []
+    for index, contour in enumerate(contours):
+        if hierarchy[0][index][3] != -1:
+            continue
+        cx, cy, cw, ch = cv2.boundingRect(contour)
+        if not (0.55 * h <= ch <= 1.5 * h and 0.6 <= cw / max(ch, 1) <= 1.4):
+            continue
+        holes, child = [], hierarchy[0][index][2]
+        while child != -1:
+            if cv2.contourArea(contours[child]) > 0.01 * ch * ch:
+                hx, _hy, hw, _hh = cv2.boundingRect(contours[child])
+                holes.append(hx + hw / 2)
+            child = hierarchy[0][child][0]
+        # The slash splits the ring into two holes side by side; an 8 or a B has them stacked.
+        if len(holes) == 2 and abs(holes[0] - holes[1]) > 0.25 * cw:
+            found.append((x0 + cx + cw / 2, (x0 + cx, y0 + cy, cw, ch)))
+    return found
+
+
+def _insert_diameter_sign(text: TextBox, glyphs: list[float]) -> TextBox:
+    if not glyphs or text.rotation != 0:
+        return text
+    x, _y, w, h = text.box
+    chars = list(text.text)
+    positions = list(text.char_x) if text.char_x and len(text.char_x) == len(chars) else [
+        x + (i + 0.5) * w / max(len(chars), 1) for i in range(len(chars))]
+    for glyph_x in sorted(glyphs, reverse=True):
+        # Whatever the model made of the painted-out glyph (a space, a D, a stray 0) goes.
+        keep = [i for i, px in enumerate(positions)
+                if not (abs(px - glyph_x) < 0.35 * h and chars[i] in "DOQ0θ ?")]
+        chars = [chars[i] for i in keep]
+        positions = [positions[i] for i in keep]
+        index = next((i for i, px in enumerate(positions) if px > glyph_x), len(chars))
+        chars.insert(index, "Ø")
+        positions.insert(index, glyph_x)
+    return TextBox("".join(chars).strip(), text.box, text.score, text.rotation, positions)
+
+
+def _group_callouts(texts: list[TextBox]) -> list[tuple[grammar.CallOut, TextBox]]:
+    """Parse each line; a line under a call-out that only adds to it (counts, counterbore,
+    words) joins it."""
+    parsed: list[tuple[grammar.CallOut, TextBox]] = []
+    consumed: set[int] = set()
+    order = sorted(range(len(texts)), key=lambda i: (texts[i].box[1], texts[i].box[0]))
+    for i in order:
+        if i in consumed:
+            continue
+        call = grammar.parse_line(texts[i].text)
+        if call is None:
+            continue
+        box = texts[i].box
+        for j in order:
+            if j == i or j in consumed:
+                continue
+            below = texts[j].box
+            gap = below[1] - (box[1] + box[3])
+            overlap = min(box[0] + box[2], below[0] + below[2]) - max(box[0], below[0])
+            if -0.3 * box[3] <= gap <= 0.9 * box[3] and overlap > -0.5 * box[3]:
+                if grammar.parse_modifier_line(call, texts[j].text):
+                    consumed.add(j)
+                    x0, y0 = min(box[0], below[0]), min(box[1], below[1])
+                    x1 = max(box[0] + box[2], below[0] + below[2])
+                    y1 = max(box[1] + box[3], below[1] + below[3])
+                    box = (x0, y0, x1 - x0, y1 - y0)
+        consumed.add(i)
+        parsed.append((call, TextBox(call.text, box, texts[i].score, texts[i].rotation)))
+    return parsed
+
+
+def _nearest_view(box: tuple[int, int, int, int], image_index: int,
+                  views: list[plan.View]) -> int | None:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    best, best_distance = None, math.inf
+    for index, view in enumerate(views):
+        if view.image_index != image_index or view.role == "pictorial" or not view.primitives:
+            continue
+        vx, vy, vw, vh = view.box
+        distance = math.hypot(max(vx - cx, 0, cx - vx - vw), max(vy - cy, 0, cy - vy - vh))
+        if distance < best_distance and distance < 0.8 * max(vw, vh) + 4 * box[3]:
+            best, best_distance = index, distance
+    return best
+
+
+def read_dimensions(images: list[LoadedImage], views: list[plan.View],
+                    cancel: threading.Event | None = None, prompt: str = ""
+                    ) -> list[plan.Dimension]:
+    """Every dimension printed on the images, parsed and linked to the views' geometry."""
+    dims: list[plan.Dimension] = []
+    ink: dict[int, np.ndarray] = {}
+    for image_index, image in enumerate(images):
+        if cancel is not None and cancel.is_set():
+            raise errors.Cancelled()
+        texts = read_text(image)
+        ink[image_index] = image.gray < 200
+        calls = _group_callouts(texts)
+        units = (grammar.sheet_units([t.text for t in texts])
+                 or _prompt_units(prompt)
+                 or grammar.units_from_values([c for c, _t in calls]) or "mm")
+        for call, text in calls:
+            dims.append(plan.Dimension(
+                value=call.value, unit=call.unit or (units if call.kind != "angle" else "deg"),
+                kind=call.kind, text=call.text, tolerance=call.tolerance, count=call.count,
+                flags=list(call.flags), view_index=_nearest_view(text.box, image_index, views),
+                text_box=tuple(int(v) for v in text.box), confidence=round(text.score, 3)))
+    if cancel is not None and cancel.is_set():
+        raise errors.Cancelled()
+    link.link(dims, views, ink)
+    return dims
+
+
+def _prompt_units(prompt: str) -> str | None:
+    import re
+
+    if re.search(r"\b(inch|inches|imperial)\b", prompt or "", re.I):
+        return "in"
+    if re.search(r"\b(mm|millimet(re|er)s?|metric)\b", prompt or "", re.I):
+        return "mm"
+    return None
+
+
+def _pixels(dim: plan.Dimension, views: list[plan.View]) -> float | None:
+    """The pixel length a linked dimension measures (recomputed from refs after JSON)."""
+    pixels = getattr(dim, "pixels", None)
+    if pixels:
+        return pixels
+    if dim.view_index is None or not dim.refs:
+        return None
+    prims = [views[dim.view_index].primitives[i] for i in dim.refs
+             if i < len(views[dim.view_index].primitives)]
+    if dim.kind in ("diameter", "radius") and len(prims) == 1 and hasattr(prims[0], "r"):
+        return prims[0].r * (2 if dim.kind == "diameter" else 1)
+    direction = getattr(dim, "direction", None)
+    if direction is None or len(prims) < 2:
+        return None
+    values = []
+    for prim in prims:
+        if isinstance(prim, plan.Line):
+            values += [prim.x0, prim.x1] if direction == "x" else [prim.y0, prim.y1]
+    return (max(values) - min(values)) if values else None
+
+
+def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolution:
+    """Millimetres per pixel per view from the linked values; conflicting values set aside."""
+    ratios: dict[int, list[tuple[float, plan.Dimension]]] = {}
+    unused: list[plan.Dimension] = []
+    for dim in dims:
+        pixels = _pixels(dim, views) if dim.kind != "angle" else None
+        if not pixels:
+            if dim.kind != "angle":
+                unused.append(dim)
+            continue
+        value = dim.value * (25.4 if dim.unit == "in" else 1.0)
+        ratios.setdefault(dim.view_index, []).append((value / pixels, dim))
+    everything = [r for values in ratios.values() for r, _d in values]
+    if not everything:
+        return ScaleSolution({}, "none", [], unused)
+    sheet = statistics.median(everything)
+    mm_per_px: dict[int, float] = {}
+    used: list[plan.Dimension] = []
+    for view_index, values in ratios.items():
+        centre = statistics.median([r for r, _d in values]) if len(values) >= 3 else sheet
+        agreeing = [(r, d) for r, d in values if abs(r / centre - 1) <= CONFLICT]
+        unused += [d for r, d in values if abs(r / centre - 1) > CONFLICT]
+        used += [d for _r, d in agreeing]
+        if agreeing:
+            mm_per_px[view_index] = statistics.median([r for r, _d in agreeing])
+    for index in range(len(views)):
+        mm_per_px.setdefault(index, sheet)
+    return ScaleSolution(mm_per_px, "dimensions", used, unused)
