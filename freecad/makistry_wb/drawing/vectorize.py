@@ -254,8 +254,24 @@ def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, st
               ) -> tuple[float, float, float, float] | None:
     """Refine a circle on the stroke pixels around it: (cx, cy, r) in view coordinates and the
     share of the circumference that has ink."""
+    best = None
+    # Narrow bands first (close concentric circles must not pull each other), then wide ones
+    # for rough seeds.
+    half = stroke / 2.0
+    for bands in ((half + 2.5, half + 2.0, half + 1.5, half + 1.2, half + 1.2),
+                  (stroke + 4.0, stroke / 2.0 + 2.0, stroke / 2.0 + 1.2)):
+        fitted = _ring_fit_bands(mask, frame, cx, cy, r, bands)
+        if fitted is not None and (best is None or fitted[3] > best[3]):
+            best = fitted
+        if best is not None and best[3] >= 0.9:
+            break
+    return best
+
+
+def _ring_fit_bands(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float,
+                    bands: tuple[float, ...]) -> tuple[float, float, float, float] | None:
     px, py = frame.pixel(cx, cy)
-    for band in (stroke + 4.0, stroke / 2.0 + 2.0, stroke / 2.0 + 1.2):
+    for band in bands:
         x0, x1 = int(max(0, px - r - band - 1)), int(min(mask.shape[1], px + r + band + 2))
         y0, y1 = int(max(0, py - r - band - 1)), int(min(mask.shape[0], py + r + band + 2))
         if x1 <= x0 or y1 <= y0:
@@ -300,7 +316,7 @@ def _hough_seeds(mask: np.ndarray, stroke: float, frame: Frame) -> list[plan.Cir
     factor = 0.5 if min(mask.shape) > 120 else 1.0
     small = cv2.resize(mask, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     smooth = cv2.GaussianBlur(small, (5, 5), 1.0)
-    found = cv2.HoughCircles(smooth, cv2.HOUGH_GRADIENT_ALT, dp=1.5,
+    found = cv2.HoughCircles(smooth, cv2.HOUGH_GRADIENT_ALT, dp=1.0,
                              minDist=max(3.0, stroke), param1=150, param2=0.75,
                              minRadius=max(3, int(stroke * factor * 2)),
                              maxRadius=int(max(small.shape) / 2) + 2)
@@ -311,6 +327,46 @@ def _hough_seeds(mask: np.ndarray, stroke: float, frame: Frame) -> list[plan.Cir
         vx, vy = frame.point((float(x) + 0.5) / factor - 1.0, (float(y) + 0.5) / factor - 1.0)
         seeds.append(plan.Circle(vx, vy, float(r) / factor))
     return seeds
+
+
+def _concentric(circles: list[plan.Circle], mask: np.ndarray, stroke: float, frame: Frame
+                ) -> list[plan.Circle]:
+    """Further full circles around the centres already found (concentric sets drawn close
+    together, which the Hough transform reports as one)."""
+    found: list[plan.Circle] = []
+    centres: list[tuple[float, float]] = []
+    for c in circles:
+        if all(math.hypot(c.cx - x, c.cy - y) > 2 for x, y in centres):
+            centres.append((c.cx, c.cy))
+    if not centres:
+        return found
+    ys, xs = np.nonzero(mask)
+    for vx, vy in centres:
+        px, py = frame.pixel(vx, vy)
+        dist = np.hypot(xs - px, ys - py)
+        limit = int(dist.max()) + 2 if dist.size else 0
+        hist = np.bincount(np.round(dist).astype(int), minlength=limit + 1)[:limit + 1]
+        radii = np.arange(len(hist), dtype=float)
+        # Ink per unit of circumference: about the stroke width on a drawn circle.
+        density = hist / np.maximum(2 * np.pi * radii, 1.0)
+        smooth = np.convolve(density, np.ones(3), mode="same")
+        peaks = [r for r in range(3, len(smooth) - 1)
+                 if smooth[r] >= 0.6 * stroke and smooth[r] >= smooth[r - 1]
+                 and smooth[r] >= smooth[r + 1]]
+        for r in peaks:
+            known = circles + found
+            if any(math.hypot(c.cx - vx, c.cy - vy) < 2 and abs(c.r - r) < stroke + 1
+                   for c in known):
+                continue
+            fitted = _ring_fit(mask, frame, vx, vy, float(r), stroke)
+            if fitted is None or fitted[3] < 0.9:
+                continue
+            if any(abs(c.r - fitted[2]) < stroke and math.hypot(c.cx - fitted[0],
+                                                              c.cy - fitted[1]) < 2
+                   for c in known):
+                continue
+            found.append(plan.Circle(fitted[0], fitted[1], fitted[2]))
+    return found
 
 
 def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: float,
@@ -332,6 +388,7 @@ def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: f
         if fitted is not None and fitted[3] >= 0.9:
             circles.append(plan.Circle(fitted[0], fitted[1], fitted[2],
                                        line_type=seed.line_type))
+    circles += _concentric(circles, mask, stroke, frame)
     tol = stroke / 2.0 + 1.5
     rest = [p for p in primitives if not any(_on_circle(p, c, tol) for c in circles)]
     return rest + circles
