@@ -184,7 +184,6 @@ def u_bracket(rng: random.Random, tier: str):
         slot_w = _r(rng, 6, 10)
         span = max(10.0, _r(rng, 10, length / 3, 5))
         cx = length / 2
-        shape = _drill(shape, V(length / 2, width / 2, thick / 2), Z, d, 3 * thick)
         shape = _slot(shape, (cx - span / 2, width * 0.25), (cx + span / 2, width * 0.25),
                       slot_w, -1, thick + 2)
         shape = _fillet_vertical_edges(_clean(shape), 4.0)

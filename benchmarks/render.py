@@ -103,16 +103,22 @@ def _cylinder_axes(shape) -> list[tuple]:
         for corner in ((bb.XMin, bb.YMin, bb.ZMin), (bb.XMax, bb.YMax, bb.ZMax)):
             ts.append((V(*corner) - foot).dot(axis))
         radius = getattr(surf, "Radius", 0.0) or face.BoundBox.DiagonalLength / 4
-        g = groups.setdefault(key, {"foot": foot, "axis": axis, "span": 0.0, "r": 0.0,
-                                    "t": []})
-        g["span"] += abs(u1 - u0)
-        g["r"] = max(g["r"], radius)
-        g["t"] += ts
+        g = groups.setdefault(key, {"foot": foot, "axis": axis, "runs": []})
+        g["runs"].append([min(ts), max(ts), abs(u1 - u0), radius])
     axes = []
     for g in groups.values():
-        if g["span"] < math.radians(300):
-            continue  # a fillet or partial round: no centre line
-        axes.append((g["foot"], g["axis"], g["r"], min(g["t"]), max(g["t"])))
+        # Coaxial faces that touch along the axis are one feature (a stepped shaft, a
+        # counterbored hole); two holes in opposite walls are two, each with its own line.
+        merged: list = []
+        for t0, t1, span, radius in sorted(g["runs"]):
+            if merged and t0 <= merged[-1][1] + 1e-3:
+                last = merged[-1]
+                last[1], last[2], last[3] = max(last[1], t1), last[2] + span, max(last[3], radius)
+            else:
+                merged.append([t0, t1, span, radius])
+        for t0, t1, span, radius in merged:
+            if span >= math.radians(300):  # else a fillet or partial round: no centre line
+                axes.append((g["foot"], g["axis"], radius, t0, t1))
     return axes
 
 
@@ -141,8 +147,7 @@ def project(shape, role: str) -> ViewLines:
         a = m.multiply(axis)
         p = m.multiply(foot)
         if abs(a.z) > 0.99:  # axis towards the viewer: a centre mark
-            cx, cy, arm = p.x + a.x * 0, p.y, radius + overshoot
-            # the foot moved along the axis does not change x, y when the axis is along z
+            cx, cy, arm = p.x, p.y, radius + overshoot
             view.centre.append([(cx - arm, cy), (cx + arm, cy)])
             view.centre.append([(cx, cy - arm), (cx, cy + arm)])
         elif abs(a.z) < 0.01:  # axis in the drawing plane: a centre line along it

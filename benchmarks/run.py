@@ -105,6 +105,7 @@ def score_case(case_dict: dict, deadline: float) -> dict:
     row = {"id": case.id, "family": case.family, "tier": case.tier, "seed": case.seed,
            "variant": case.variant, "projection": case.projection,
            "dimensioned": case.dimensioned}
+    started = time.monotonic()
     try:
         build(case, work)
     except Exception as exc:  # a harness defect: report it loudly, still count the case
@@ -112,7 +113,7 @@ def score_case(case_dict: dict, deadline: float) -> dict:
                    time_s=0.0, peak_mb=0.0)
         return row
     row.update(prompt=case.prompt, images=[Path(p).name for p in case.images],
-               truth=case.truth)
+               truth=case.truth, build_s=time.monotonic() - started)
     budget = min(CASE_TIMEOUT_S, deadline - time.time())
     if budget < 5:
         row.update(failed().to_dict(), success=False, error="bench_budget",
@@ -127,10 +128,12 @@ def score_case(case_dict: dict, deadline: float) -> dict:
     problem = error_of(run)
     if problem is None:
         try:
+            started = time.monotonic()
             truth = Part.read(str(work / "truth.brep"))
             truth = truth.Solids[0]
             answer = read_step(run["answer"])
-            row.update(score(truth, answer).to_dict(), success=True, error=None, message="")
+            row.update(score(truth, answer).to_dict(), success=True, error=None, message="",
+                       score_s=time.monotonic() - started)
             return row
         except Exception as exc:  # an unreadable or degenerate answer is the engine's failure
             problem = ("unreadable_step", str(exc)[:TAIL_CHARS])
