@@ -160,7 +160,10 @@ def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
         cx, cy, r, rms = fit_circle(pts)
         chord = float(np.hypot(*(pts[-1] - pts[0])))
         sagitta = r - math.sqrt(max(0.0, r * r - chord * chord / 4)) if r > chord / 2 else r
-        if r > 2 and rms < 0.6 and sagitta > 2 * tolerance:
+        worst = float(np.max(np.abs(np.hypot(pts[:, 0] - cx, pts[:, 1] - cy) - r)))
+        # A straight run with a curl at one end also fits a huge circle: refuse those.
+        if (r > 2 and rms < 0.6 and worst < max(1.0, 1.5 * tolerance)
+                and sagitta > 2 * tolerance and sagitta > 0.04 * chord):
             return [("arc", cx, cy, r, pts[0].copy(), pts[-1].copy(), pts)]
     approx = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, closed)
     approx = approx.reshape(-1, 2)
@@ -193,7 +196,8 @@ def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
             seg = pts[index[i]:index[j] + 1]
             cx, cy, r, rms = fit_circle(seg)
             chord = float(np.hypot(*(seg[-1] - seg[0])))
-            if r > 2 and rms < max(0.7, 0.015 * r) and chord > 3:
+            worst = float(np.max(np.abs(np.hypot(seg[:, 0] - cx, seg[:, 1] - cy) - r)))
+            if r > 2 and rms < 0.7 and worst < max(1.2, 1.5 * tolerance) and chord > 3:
                 pieces.append(("arc", cx, cy, r, seg[0].copy(), seg[-1].copy(), seg))
                 i = j
                 continue
