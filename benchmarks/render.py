@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
+from benchmarks.annotate import FONT_PATH
 from benchmarks.parts import FreeCAD, V  # imports FreeCAD and puts its Mod folders on sys.path
-
-FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 # View role -> (right, up, towards the viewer) in model axes; see plan.py's coordinates.
 VIEW_AXES = {

@@ -210,6 +210,12 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     global CASE_TIMEOUT_S
+    from benchmarks.annotate import FONT_PATH
+
+    if not Path(FONT_PATH).exists():
+        print(f"bench: the font {FONT_PATH} is missing; dimension values are drawn with it. "
+              "Install it: apt-get install fonts-dejavu-core", file=sys.stderr)
+        return 2
     if args.quick:
         CASE_TIMEOUT_S = 45.0
     budget = args.budget or (840.0 if args.all else 110.0)

@@ -98,3 +98,18 @@ def test_failed_case_scores_zero_with_its_error_code(bench, tmp_path):
     assert "| plate | simple | 1 | 0/1 (0 %) | 0.000 | 0.000 |" in text
     assert f"| {code} | 1 |" in text
     assert json.dumps(row)  # rows stay JSON-serialisable for results-*.json
+
+
+def test_voxel_estimate_measures_volume_and_ranks_the_true_orientation_first(bench, bracket):
+    parts, score = bench
+    centre = bracket.CenterOfMass
+    cell = max(score._extents(bracket)) / score.VOXELS_ALONG_LONGEST
+    n = int(score._reach(bracket, centre) / cell) + 2
+    grid = score.voxels(bracket, centre, cell, n)
+    assert grid.sum() * cell ** 3 == pytest.approx(bracket.Volume, rel=0.05)
+    answer = bracket.copy()
+    answer.rotate(parts.V(0, 0, 0), parts.V(1, 0, 0), 90)
+    guess = score.estimates(bracket, answer)
+    best = max(range(24), key=lambda i: guess[i])
+    assert guess[best] > 0.97 and sorted(guess)[-2] < guess[best] - 0.1
+    assert score.best_iou(bracket, answer).orientation == best
