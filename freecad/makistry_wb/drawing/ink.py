@@ -21,7 +21,9 @@ class InkLayers:
     ink: np.ndarray  # dark neutral pixels inside the drawing area: the candidate geometry
     colour: np.ndarray  # saturated pixels (coloured dimensions, centre marks, notes, shading)
     paper: np.ndarray  # background
-    tone: np.ndarray  # areas filled with a tone or colour (shading), thin lines ignored
+    gray: np.ndarray  # uint8 grey levels
+    spread: np.ndarray  # uint8 max - min channel: colourfulness
+    paper_level: float  # grey level of the paper
     drawing_area: np.ndarray  # inside the sheet frame and outside the title block
     stroke_width: float  # typical width of a drawn line, pixels
     frame_box: tuple[int, int, int, int] | None  # the sheet frame, when there is one
@@ -31,16 +33,23 @@ def _reject(name: str, why: str) -> errors.MakistryError:
     return errors.MakistryError(errors.IMAGE_PARSE_FAILED, f"{name}: {why}", source=name)
 
 
-def _percentile(gray: np.ndarray, q: float) -> float:
-    """Percentile of a uint8 image from its histogram (much faster than np.percentile)."""
+def _percentiles(gray: np.ndarray, *qs: float) -> list[float]:
+    """Percentiles of a uint8 image from one histogram (much faster than np.percentile)."""
     hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
     cumulative = np.cumsum(hist)
-    return float(np.searchsorted(cumulative, q / 100.0 * cumulative[-1]))
+    return [float(np.searchsorted(cumulative, q / 100.0 * cumulative[-1])) for q in qs]
+
+
+def tone_mask(gray: np.ndarray, spread: np.ndarray, paper_level: float) -> np.ndarray:
+    """Areas filled with a tone or colour (shading); a median filter wipes out thin lines."""
+    smooth_gray = cv2.medianBlur(gray, 5)
+    smooth_spread = cv2.medianBlur(spread, 5)
+    return ((smooth_gray < paper_level - 10) | (smooth_spread >= 25)).astype(np.uint8) * 255
 
 
 def check_readable(name: str, gray: np.ndarray) -> None:
     """Raise IMAGE_PARSE_FAILED for blank, low-contrast or blurred images."""
-    lo, hi = _percentile(gray, 0.5), _percentile(gray, 99.5)
+    lo, hi = _percentiles(gray, 0.5, 99.5)
     if hi - lo < 12:
         raise _reject(name, "the image is blank (one flat tone, no lines). Upload the drawing "
                             "itself, exported as PNG or JPEG.")
@@ -51,7 +60,7 @@ def check_readable(name: str, gray: np.ndarray) -> None:
     # A sharp line drawing has edges a pixel or two wide: the strongest gradients are close to
     # the full contrast. Blur spreads every edge and divides the peak gradient.
     grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
-    strong = _percentile(grad, 99.9)
+    (strong,) = _percentiles(grad, 99.9)
     if strong < 0.45 * (hi - lo):
         raise _reject(name, "the image is too blurred to find lines (edges are spread over "
                             "several pixels). Use a sharp scan or the original export, at least "
@@ -124,18 +133,13 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     check_readable(name, gray)
 
-    paper_level = _percentile(gray, 90)
-    darkest = _percentile(gray, 0.1)
+    paper_level, darkest = _percentiles(gray, 90, 0.1)
     # Permissive enough for light pencil; the tone and colour tests keep shading apart.
     threshold = paper_level - 0.3 * (paper_level - darkest)
     neutral = spread < _MAX_NEUTRAL_SPREAD
     ink = ((gray < threshold) & neutral).astype(np.uint8) * 255
     colour = ((~neutral) & (cmax > 60)).astype(np.uint8) * 255
     paper = ((gray > paper_level - 25) & neutral).astype(np.uint8) * 255
-    # A median filter wipes out thin lines and noise but keeps filled areas: shading.
-    smooth_gray = cv2.medianBlur(gray, 5)
-    smooth_spread = cv2.medianBlur(spread, 5)
-    tone = ((smooth_gray < paper_level - 10) | (smooth_spread >= 25)).astype(np.uint8) * 255
 
     if not ink.any():
         raise _reject(name, "no dark line work was found (the drawing has only colour or light "
@@ -149,5 +153,6 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
         ink = cv2.bitwise_and(ink, area)
     else:
         area = np.full_like(ink, 255)
-    return InkLayers(ink=ink, colour=colour, paper=paper, tone=tone, drawing_area=area,
+    return InkLayers(ink=ink, colour=colour, paper=paper, gray=gray, spread=spread,
+                     paper_level=paper_level, drawing_area=area,
                      stroke_width=estimate_stroke_width(ink), frame_box=frame_box)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .ink import InkLayers
+from .ink import InkLayers, tone_mask
 
 
 @dataclass
@@ -103,6 +103,46 @@ def _shaded(tone: np.ndarray, silhouette: np.ndarray, stroke: float) -> float:
     return float(toned.sum() / inside.sum())
 
 
+def _lettering(ink: np.ndarray, stroke: float) -> bool:
+    """True when much of the line work is letters: many small blobs of one height standing on
+    common baselines, with varied widths (holes in a row have equal widths)."""
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count < 9:
+        return False
+    w = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+    h = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    bottom = (stats[1:, cv2.CC_STAT_TOP] + h).astype(float)
+    area = stats[1:, cv2.CC_STAT_AREA].astype(float)
+    limit = 0.3 * min(ink.shape)
+    glyph = (h > 2 * stroke + 3) & (h < limit) & (w < 2.5 * h) & (np.minimum(w, h) > stroke + 1)
+    if glyph.sum() < 8:
+        return False
+    gh, gb, gw = h[glyph], bottom[glyph], w[glyph]
+    gx = stats[1:, cv2.CC_STAT_LEFT][glyph].astype(float)
+    # Words: runs of four or more glyphs on one baseline, of one height, closely spaced.
+    in_words = 0
+    used = np.zeros(len(gh), bool)
+    for i in np.argsort(gx):
+        if used[i]:
+            continue
+        run = [i]
+        while True:
+            last = run[-1]
+            right_edge = gx[last] + gw[last]
+            nxt = np.nonzero(~used & (np.abs(gb - gb[last]) <= 2)
+                             & (np.abs(gh - gh[last]) <= 0.35 * gh[last])
+                             & (gx > gx[last]) & (gx - right_edge < 0.8 * gh[last]))[0]
+            nxt = [j for j in nxt if j not in run]
+            if not nxt:
+                break
+            run.append(min(nxt, key=lambda j: gx[j]))
+        if len(run) >= 4:
+            used[run] = True
+            in_words += len(run)
+    varied = float(np.std(gw / gh)) > 0.12
+    return in_words >= 8 and varied and area[glyph].sum() > 0.2 * area.sum()
+
+
 def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
     """Share of straight line length that is neither horizontal nor vertical (isometrics)."""
     # Long segments only: circles and arcs give short chords, isometric edges are long.
@@ -160,7 +200,8 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         sil_area = float(sil.astype(bool).sum())
         density = float(ink_crop[sil > 0].astype(bool).sum()) / max(sil_area, 1.0)
         paper_crop = layers.paper[crop]
-        shade = _shaded(layers.tone[crop], sil, stroke)
+        tone = tone_mask(layers.gray[crop], layers.spread[crop], layers.paper_level)
+        shade = _shaded(tone, sil, stroke)
         inside = sil > 0
         mid_tones = float(((paper_crop == 0) & (ink_crop == 0) & inside).sum()) / max(sil_area, 1)
         if density > 0.35 and mid_tones < 0.25:
@@ -171,6 +212,8 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
             region.kind, region.reason = "section", "hatched"
         elif shade > 0.3:
             region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
+        elif _lettering(ink_crop, stroke):
+            region.kind, region.reason = "text", "a box of lettering (title block or table)"
         else:
             oblique = _oblique_fraction(ink_crop, stroke)
             if oblique > 0.45:
