@@ -171,3 +171,19 @@ def test_webhook_arrives_signed_and_is_retried(server, tls_cert, tmp_path):
     assert payload["metadata"] == {"n": 1} and payload["event"] == "job.finished"
     assert payload["download_url"].startswith(server.url + "/v1/files/")
     assert final["webhook"] == {"status": "delivered", "attempts": 2}
+
+
+def test_remote_backend_reads_url_and_key_from_preferences(App, server, monkeypatch):
+    monkeypatch.delenv("MAKISTRY_API_KEY", raising=False)
+    group = App.ParamGet(remote.PREFERENCES)
+    saved = (group.GetString("ApiBaseUrl", ""), group.GetString("ApiKey", ""))
+    group.SetString("ApiBaseUrl", server.url)
+    group.SetString("ApiKey", KEY)
+    try:
+        with remote.client_from_preferences() as client:
+            assert client.base_url == server.url and client.api_key == KEY
+            answer = client._request("GET", server.url + "/v1/jobs/pub_unknown")
+            assert answer.status_code == 404  # authenticated: 404, not 401
+    finally:
+        group.SetString("ApiBaseUrl", saved[0])
+        group.SetString("ApiKey", saved[1])

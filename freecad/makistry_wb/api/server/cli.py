@@ -67,6 +67,9 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    while argv[:1] == ["--"]:  # the main CLI passes ``serve -- ARGS``
+        argv = argv[1:]
     args = _parser().parse_args(argv)
     try:
         import uvicorn

@@ -15,9 +15,8 @@ from pathlib import Path
 
 from .worker import REPO_ROOT
 
-# `python3 -m freecad.makistry_wb serve ARGS` runs the same main(); this entry takes options
-# before any positional argument, which argparse's REMAINDER in the main CLI does not (bpo-17050).
-SERVE_COMMAND = ["-m", "freecad.makistry_wb.api.server"]
+# The documented command (``-m freecad.makistry_wb.api.server`` is the same main()).
+SERVE_COMMAND = ["-m", "freecad.makistry_wb", "serve"]
 _LISTENING = re.compile(r"makistry_wb API on (http://\S+)")
 
 
