@@ -96,3 +96,27 @@ def test_killed_mid_job_loses_nothing(tmp_path):
                 assert result.content.startswith(b"ISO-10303-21")
     finally:
         server.stop()
+
+
+def test_graceful_stop_puts_the_running_job_back_without_using_an_attempt(tmp_path):
+    data = tmp_path / "data"
+    server = ServerProcess(data, [KEY]).start()
+    options = JobOptions(images=[read_image_file(str(DRAWING))])
+    try:
+        with MakistryClient(server.url, KEY) as client:
+            job_id = client.submit(options)["job_id"]
+            deadline = time.monotonic() + 120
+            while not _engine_pids(job_id) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        server.stop()  # SIGTERM: uvicorn's shutdown runs the server's own clean-up
+        assert "Application shutdown complete" in server.log_text()
+        with sqlite3.connect(data / "jobs.sqlite3") as db:
+            status, attempts = db.execute("SELECT status, attempts FROM jobs WHERE id=?",
+                                          (job_id,)).fetchone()
+        assert (status, attempts) == ("queued", 0)
+        server.start()
+        with MakistryClient(server.url, KEY, schedule=PollSchedule(fast=0.5, slow=0.5)) as client:
+            job = client.wait(job_id)
+        assert job["status"] == "success" and job["attempts"] == 1
+    finally:
+        server.stop()

@@ -228,3 +228,21 @@ def test_full_queue_answers_429_with_retry_after(tmp_path):
         headers = {"Authorization": f"Bearer {KEY}"}
         for job_id in accepted:  # nothing accepted is lost
             assert httpx.get(f"{small.url}/v1/jobs/{job_id}", headers=headers).status_code == 200
+
+
+def test_chunked_body_over_the_limit_is_413(server):
+    """Without Content-Length the server counts the bytes as they arrive."""
+    boundary = "b0undary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; "
+            f"filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").encode() + png()
+
+    def body():
+        yield head
+        for _ in range(33):  # 33 MB: over the 3 x 10 MB a request may carry
+            yield b"\0" * (1024 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = httpx.post(server.url + "/v1/image-to-cad", content=body(), timeout=60,
+                          headers={"Authorization": f"Bearer {KEY}",
+                                   "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert_error(response, 413, "file_too_large")
