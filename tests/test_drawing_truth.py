@@ -186,8 +186,41 @@ def evaluate(case: Case) -> dict:
             "seconds": elapsed, "views": [(v.role, v.box) for v in result.views]}
 
 
+def timing(repeats: int = 5) -> None:
+    """Wall and CPU seconds of ``understand`` on 2400 x 1350 drawings (the samples' size):
+    a benchmark render and the Too Tall Toby samples. CPU time is what the layer costs;
+    wall time also counts waiting for a shared machine."""
+    from freecad.makistry_wb.drawing import understand
+    from freecad.makistry_wb.imaging.load import LoadedImage
+
+    images = [("l_bracket-hard render", render_case("l_bracket", "hard", 1,
+                                                      size=(2400, 1350)).rgb)]
+    samples = REPO.parent / "shared" / "samples"
+    if samples.is_dir():
+        from PIL import Image
+
+        for path in sorted(samples.glob("ttt-*.png")):
+            images.append((path.name, np.asarray(Image.open(path).convert("RGB")).copy()))
+    for name, rgb in images:
+        image = LoadedImage(name=name, format="PNG", rgb=rgb)
+        understand([image])  # warm-up
+        walls, cpus = [], []
+        for _ in range(repeats):
+            w0, c0 = time.perf_counter(), time.process_time()
+            result = understand([image])
+            walls.append(time.perf_counter() - w0)
+            cpus.append(time.process_time() - c0)
+        stages = ", ".join(f"{k} {v:.3f}" for k, v in result.timings_s.items())
+        print(f"{name:24s} {rgb.shape[1]}x{rgb.shape[0]}  wall median {np.median(walls):.3f}s"
+              f"  cpu median {np.median(cpus):.3f}s  ({stages})")
+
+
 def main() -> int:
     from benchmarks.parts import FAMILIES
+
+    if "--timing" in sys.argv:
+        timing()
+        return 0
 
     totals = {"cases": 0, "roles_ok": 0, "right": 0.0, "total": 0.0, "circles": 0,
               "circles_ok": 0, "seconds": []}

@@ -250,7 +250,7 @@ def snap(primitives: list[plan.Primitive], angle_deg: float = 2.5) -> list[plan.
     return primitives
 
 
-def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, stroke: float
+def _ring_fit(ink: _InkPixels, frame: Frame, cx: float, cy: float, r: float, stroke: float
               ) -> tuple[float, float, float, float] | None:
     """Refine a circle on the stroke pixels around it: (cx, cy, r) in view coordinates and the
     share of the circumference that has ink."""
@@ -260,7 +260,7 @@ def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, st
     half = stroke / 2.0
     for bands in ((half + 2.5, half + 2.0, half + 1.5, half + 1.2, half + 1.2),
                   (stroke + 4.0, stroke / 2.0 + 2.0, stroke / 2.0 + 1.2)):
-        fitted = _ring_fit_bands(mask, frame, cx, cy, r, bands)
+        fitted = _ring_fit_bands(ink, frame, cx, cy, r, bands)
         if fitted is not None and (best is None or fitted[3] > best[3]):
             best = fitted
         if best is not None and best[3] >= 0.9:
@@ -268,30 +268,34 @@ def _ring_fit(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float, st
     return best
 
 
-def _ring_fit_bands(mask: np.ndarray, frame: Frame, cx: float, cy: float, r: float,
+class _InkPixels:
+    """A stroke mask with its pixel coordinates and a grown copy, computed once per view."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        ys, xs = np.nonzero(mask)
+        self.xs = xs.astype(float)
+        self.ys = ys.astype(float)
+        self.grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def _ring_fit_bands(ink: _InkPixels, frame: Frame, cx: float, cy: float, r: float,
                     bands: tuple[float, ...]) -> tuple[float, float, float, float] | None:
     px, py = frame.pixel(cx, cy)
     for band in bands:
-        x0, x1 = int(max(0, px - r - band - 1)), int(min(mask.shape[1], px + r + band + 2))
-        y0, y1 = int(max(0, py - r - band - 1)), int(min(mask.shape[0], py + r + band + 2))
-        if x1 <= x0 or y1 <= y0:
-            return None
-        ys, xs = np.nonzero(mask[y0:y1, x0:x1])
-        xs = xs + x0
-        ys = ys + y0
-        d = np.hypot(xs - px, ys - py)
+        d = np.hypot(ink.xs - px, ink.ys - py)
         near = np.abs(d - r) <= band
         if near.sum() < 12:
             return None
-        fx, fy, fr, _rms = fit_circle(np.stack([xs[near], ys[near]], axis=1).astype(float))
+        fx, fy, fr, _rms = fit_circle(np.stack([ink.xs[near], ink.ys[near]], axis=1))
         if fr <= 1 or math.hypot(fx - px, fy - py) > band + 2 or abs(fr - r) > band + 2:
             return None
         px, py, r = fx, fy, fr
+    height, width = ink.mask.shape
     angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    sx = np.clip(np.round(px + r * np.cos(angles)).astype(int), 0, mask.shape[1] - 1)
-    sy = np.clip(np.round(py + r * np.sin(angles)).astype(int), 0, mask.shape[0] - 1)
-    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    coverage = float((grown[sy, sx] > 0).mean())
+    sx = np.clip(np.round(px + r * np.cos(angles)).astype(int), 0, width - 1)
+    sy = np.clip(np.round(py + r * np.sin(angles)).astype(int), 0, height - 1)
+    coverage = float((ink.grown[sy, sx] > 0).mean())
     vx, vy = frame.point(px, py)
     return vx, vy, r, coverage
 
@@ -329,7 +333,7 @@ def _hough_seeds(mask: np.ndarray, stroke: float, frame: Frame) -> list[plan.Cir
     return seeds
 
 
-def _concentric(circles: list[plan.Circle], mask: np.ndarray, stroke: float, frame: Frame
+def _concentric(circles: list[plan.Circle], ink: _InkPixels, stroke: float, frame: Frame
                 ) -> list[plan.Circle]:
     """Further full circles around the centres already found (concentric sets drawn close
     together, which the Hough transform reports as one)."""
@@ -340,7 +344,7 @@ def _concentric(circles: list[plan.Circle], mask: np.ndarray, stroke: float, fra
             centres.append((c.cx, c.cy))
     if not centres:
         return found
-    ys, xs = np.nonzero(mask)
+    xs, ys = ink.xs, ink.ys
     for vx, vy in centres:
         px, py = frame.pixel(vx, vy)
         dist = np.hypot(xs - px, ys - py)
@@ -358,7 +362,7 @@ def _concentric(circles: list[plan.Circle], mask: np.ndarray, stroke: float, fra
             if any(math.hypot(c.cx - vx, c.cy - vy) < 2 and abs(c.r - r) < stroke + 1
                    for c in known):
                 continue
-            fitted = _ring_fit(mask, frame, vx, vy, float(r), stroke)
+            fitted = _ring_fit(ink, frame, vx, vy, float(r), stroke)
             if fitted is None or fitted[3] < 0.9:
                 continue
             if any(abs(c.r - fitted[2]) < stroke and math.hypot(c.cx - fitted[0],
@@ -375,7 +379,10 @@ def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: f
     twice) become one Circle fitted on the stroke pixels, when ink runs all round it."""
     seeds = sorted((p for p in primitives if isinstance(p, (plan.Arc, plan.Circle))),
                    key=lambda p: -(360.0 if isinstance(p, plan.Circle) else p.sweep_deg()))
+    if not seeds:
+        return primitives  # nothing round was traced: no circle to look for
     seeds = _hough_seeds(mask, stroke, frame) + seeds
+    ink = _InkPixels(mask)
     circles: list[plan.Circle] = []
     for seed in seeds:
         tol = stroke + 2.0
@@ -384,11 +391,11 @@ def settle_circles(primitives: list[plan.Primitive], mask: np.ndarray, stroke: f
             continue
         if isinstance(seed, plan.Arc) and seed.sweep_deg() < 45:
             continue
-        fitted = _ring_fit(mask, frame, seed.cx, seed.cy, seed.r, stroke)
+        fitted = _ring_fit(ink, frame, seed.cx, seed.cy, seed.r, stroke)
         if fitted is not None and fitted[3] >= 0.9:
             circles.append(plan.Circle(fitted[0], fitted[1], fitted[2],
                                        line_type=seed.line_type))
-    circles += _concentric(circles, mask, stroke, frame)
+    circles += _concentric(circles, ink, stroke, frame)
     tol = stroke / 2.0 + 1.5
     rest = [p for p in primitives if not any(_on_circle(p, c, tol) for c in circles)]
     return rest + circles
