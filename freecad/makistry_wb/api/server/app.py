@@ -21,7 +21,7 @@ from ... import __version__, errors
 from ..signing import check_download, sign_download
 from . import openapi
 from .config import Settings
-from .store import JobStore, new_job_id
+from .store import JobStore, key_hash, new_job_id
 from .validation import (
     MALFORMED_REQUEST,
     MAX_BODY_BYTES,
@@ -132,8 +132,6 @@ class Service:
         return check_bearer(request.headers.get("authorization"), self.settings.api_keys)
 
     def _own_job(self, request: Request, api_key: str):
-        from .store import key_hash
-
         job_id = request.path_params["job_id"]
         row = self.store.get(job_id)
         if row is None or row["key_hash"] != key_hash(api_key):
@@ -151,13 +149,16 @@ class Service:
     async def openapi_json(self, request: Request) -> JSONResponse:
         return JSONResponse(openapi.spec())
 
-    async def submit(self, request: Request) -> JSONResponse:
-        api_key = self._caller(request)
+    def _check_queue(self) -> None:
         queued = self.store.count("queued")
         if queued >= self.settings.max_queue:
             retry = self.pool.retry_after_s()
             raise RequestError(429, QUEUE_FULL, f"The queue is full ({queued} jobs waiting). "
                                f"Retry after {retry} s.", headers={"Retry-After": str(retry)})
+
+    async def submit(self, request: Request) -> JSONResponse:
+        api_key = self._caller(request)
+        self._check_queue()  # before reading the body: a full queue costs no upload
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
             raise RequestError(413, errors.FILE_TOO_LARGE, f"The request is {int(length) / 1e6:.1f}"
@@ -184,6 +185,8 @@ class Service:
                                         self.settings.callback_allow)
         finally:
             await form.close()
+        # Again, with no await from here to the insert: concurrent uploads cannot overfill it.
+        self._check_queue()
         job_id = new_job_id()
         directory = job_dir(self.settings, job_id)
         directory.mkdir(parents=True)

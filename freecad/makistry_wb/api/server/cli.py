@@ -53,7 +53,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
     if args.public_url:
         settings.public_url = args.public_url.rstrip("/")
     if args.allow_callback_network:
-        settings.callback_allow += config._networks(",".join(args.allow_callback_network))
+        settings.callback_allow += config.parse_networks(",".join(args.allow_callback_network))
     if args.webhook_ca_file:
         settings.webhook_ca_file = args.webhook_ca_file
     if not settings.api_keys:

@@ -18,7 +18,7 @@ def _default_data_dir() -> str:
     return os.path.join(base, "makistry_wb", "server")
 
 
-def _networks(text: str) -> list:
+def parse_networks(text: str) -> list:
     """Comma-separated CIDRs (or the words ``loopback``/``private``) as ip_network objects."""
     aliases = {"loopback": ["127.0.0.0/8", "::1/128"],
                "private": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
@@ -93,7 +93,7 @@ def from_environment(env: dict | None = None) -> Settings:
     settings.api_keys = tuple(k.strip() for k in env.get("MAKISTRY_API_KEYS", "").split(",")
                               if k.strip())
     settings.public_url = env.get("MAKISTRY_PUBLIC_URL", "").rstrip("/")
-    settings.callback_allow = _networks(env.get("MAKISTRY_CALLBACK_ALLOW", ""))
+    settings.callback_allow = parse_networks(env.get("MAKISTRY_CALLBACK_ALLOW", ""))
     settings.webhook_ca_file = env.get("MAKISTRY_WEBHOOK_CA_FILE", "")
     settings.webhook_secret = env.get("MAKISTRY_WEBHOOK_SECRET", "").encode()
     settings.url_signing_key = env.get("MAKISTRY_URL_SIGNING_KEY", "").encode()
