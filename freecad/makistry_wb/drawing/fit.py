@@ -70,6 +70,7 @@ def thin(mask: np.ndarray) -> np.ndarray:
 
 
 _OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+_WALK_ORDER = ((-1, 0), (0, 1), (1, 0), (0, -1), (-1, -1), (-1, 1), (1, 1), (1, -1))
 
 
 def trace_chains(skeleton: np.ndarray, min_length: int = 3) -> list[np.ndarray]:
@@ -78,7 +79,13 @@ def trace_chains(skeleton: np.ndarray, min_length: int = 3) -> list[np.ndarray]:
     padded = np.pad(sk, 1)
     count = sum(np.roll(np.roll(padded, dy, 0), dx, 1) for dy, dx in _OFFSETS)[1:-1, 1:-1]
     count = count * sk
-    node = (sk == 1) & (count != 2)
+    # Ends have one neighbour; junctions cross from background to line three times or more
+    # going round the pixel. A staircase corner (three neighbours, two crossings) is neither.
+    ring = [padded[:-2, 1:-1], padded[:-2, 2:], padded[1:-1, 2:], padded[2:, 2:],
+            padded[2:, 1:-1], padded[2:, :-2], padded[1:-1, :-2], padded[:-2, :-2]]
+    crossings = sum(((ring[i] == 0) & (ring[(i + 1) % 8] == 1)).astype(np.uint8)
+                    for i in range(8))
+    node = (sk == 1) & ((count <= 1) | (crossings >= 3))
     ys, xs = np.nonzero(sk)
     pixels = set(zip(ys.tolist(), xs.tolist()))
     nodes = set(zip(*np.nonzero(node)))
@@ -89,19 +96,21 @@ def trace_chains(skeleton: np.ndarray, min_length: int = 3) -> list[np.ndarray]:
 
     def walk(start: tuple[int, int], nxt: tuple[int, int]) -> list[tuple[int, int]]:
         path = [start, nxt]
-        prev, cur = start, nxt
+        local = {start, nxt}
+        cur = nxt
         while cur not in nodes:
             seen.add(cur)
             step = None
-            for dy, dx in _OFFSETS:
+            for dy, dx in _WALK_ORDER:  # side neighbours first: staircases are walked in full
                 cand = (cur[0] + dy, cur[1] + dx)
-                if cand != prev and cand in pixels and cand not in path[-3:]:
+                if cand in pixels and (cand not in local or (cand == start and len(path) > 3)):
                     step = cand
                     break
             if step is None:
                 break
-            prev, cur = cur, step
-            path.append(cur)
+            path.append(step)
+            local.add(step)
+            cur = step
             if cur == start:
                 break
         return path
