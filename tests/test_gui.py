@@ -131,6 +131,7 @@ def test_workbench_loads_without_optional_packages(tmp_path, App):
     assert_command_in_toolbar(result)
     assert "pip install --target" in result["panel_error"]
     assert "opencv-python-headless" in result["panel_error"]
+    assert "httpx" in result["panel_error"]
     assert not result["remote_enabled"]
     assert "pip install --target" in result["remote_tooltip"]
     assert "httpx" in result["remote_tooltip"]
@@ -199,10 +200,12 @@ def test_job_survives_save_and_reopen_then_edit_and_rerun(tmp_path, App, cli_vol
     assert len(result["bodies_after_undo"]) == 1
     assert result["bodies_after_undo"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
     assert result["prompt_after_undo"] == DEMO_PROMPT
+    assert result["context_menu"] == ["Edit images and options...", "Re-run"]
     assert result["rerun"] == [True, ""]
     assert not result["dialog_open_after_rerun"]
     assert len(result["rerun_bodies"]) == 1
     assert result["rerun_bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert result["double_click_handled"] and result["double_click_images"] == 1
     assert result["assembly_run"] == [True, ""]
     assert result["assembly_result"] == ["App::Part"]
     assembly = result["assembly_bodies"]

@@ -308,14 +308,21 @@ def scenario_job():
     doc.recompute()
     result["bodies_after_undo"] = body_facts(doc)
     result["prompt_after_undo"] = job.Prompt
-    panel = commands.rerun_job(job)
+    menu = QtGui.QMenu()
+    job.ViewObject.Proxy.setupContextMenu(job.ViewObject, menu)
+    actions = {a.text(): a for a in menu.actions()}
+    result["context_menu"] = sorted(actions)
+    actions["Re-run"].trigger()
+    panel = task_panel.ACTIVE_PANEL
     result["rerun"] = wait_for_panel_run(panel)
     settle(0.2)
     result["dialog_open_after_rerun"] = bool(Gui.Control.activeDialog())
     result["rerun_bodies"] = body_facts(doc)
     doc.save()
     # Assembly mode: the body inside an App::Part named after the image.
-    panel = commands.edit_job(job)
+    result["double_click_handled"] = job.ViewObject.Proxy.doubleClicked(job.ViewObject)
+    panel = task_panel.ACTIVE_PANEL
+    result["double_click_images"] = panel.images.count()
     panel.mode.setCurrentIndex(panel.mode.findText("assembly"))
     panel.accept()
     result["assembly_run"] = wait_for_panel_run(panel)

@@ -200,7 +200,9 @@ class ImageToCadPanel:
             self.show_error(
                 "The local engine needs OpenCV. Install it for this FreeCAD with:\n"
                 + runtime.install_command(["opencv-python-headless"])
-                + "\nthen restart FreeCAD. Or choose the remote API as backend.")
+                + "\nthen restart FreeCAD."
+                + ("\n\n" + remote_reason if remote_reason else
+                   " Or choose the remote API as backend."))
         elif self.backend_kind() == "remote" and not preferences.api_key():
             self.show_error("The remote API needs an API key: set it in Edit > Preferences > "
                             "Makistry (or $MAKISTRY_API_KEY), then open this panel again.")
@@ -356,6 +358,21 @@ class ImageToCadPanel:
         self.doc.recompute()
         return parts
 
+    def _same_as_job(self) -> bool:
+        """Whether the panel still shows exactly what its job was last run with."""
+        job = self.job
+        if job is None:
+            return False
+        try:
+            options = self.options()
+        except errors.MakistryError:
+            return False
+        return (job_object.encode_images(options.images) == job.ImagesData
+                and options.prompt == job.Prompt and options.design_mode == job.DesignMode
+                and options.output_format == job.OutputFormat
+                and self.backend_kind() == job.Backend
+                and self.export_path.text().strip() == job.ExportPath)
+
     def _fail(self, error):
         self.progress.setValue(0)
         self.stage.setText("Failed")
@@ -388,7 +405,7 @@ class ImageToCadPanel:
         if self.running or self.building:
             self.close_when_done = True
             return False
-        if self.committed == 0 and self.images.count():
+        if self.committed == 0 and self.images.count() and not self._same_as_job():
             self.close_when_done = True
             self.run()
             return False
@@ -415,3 +432,7 @@ class ImageToCadPanel:
         global ACTIVE_PANEL
         ACTIVE_PANEL = None
         Gui.Control.closeDialog()
+        # FreeCAD 1.0.0 leaves the empty Tasks tab in front; show the tree with the result.
+        show_model = getattr(Gui.Control, "showModelView", None)
+        if show_model is not None:
+            show_model()
