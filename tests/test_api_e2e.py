@@ -87,7 +87,8 @@ def test_published_client_example(server, App, tmp_path, runner):
     out = tmp_path / "result.step"
     done = subprocess.run([*command, str(front), str(side), str(out)], env=example_env(server),
                           capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr + done.stdout
+    assert done.returncode == 0, (f"{runner} example failed:\n{done.stderr}\n{done.stdout}\n"
+                                  f"server log:\n{server.log_text()[-3000:]}")
     job = json.loads(done.stdout.strip().splitlines()[-1])
     assert job["prompt"] == "front view and right-side view of the same bracket"
     assert job["output_format"] == "STEP" and job["attempts"] == 1
