@@ -162,7 +162,9 @@ def test_drop_paste_roles_and_refusals(tmp_path, App):
         "MAKISTRY_GUI_IMAGES": os.pathsep.join(views), "MAKISTRY_GUI_BIG": str(big),
         "MAKISTRY_GUI_TEXT": str(text)})
     assert result["drag_accepted"] and result["after_drop"] == 1
-    assert result["after_paste"] == 2 and result["pasted_name"] == "pasted_1.png"
+    assert result["paste_target_focused"]
+    assert result["after_paste"] == 2 and result["pasted_name"] == "pasted_1.png", \
+        result["paste_key_path"]
     errors = result["errors"]
     assert "huge_scan.png" in errors["too_large"] and "10 MB" in errors["too_large"]
     assert "drawing.pdf" in errors["unsupported"] and "unsupported_type" in errors["unsupported"]

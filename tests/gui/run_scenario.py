@@ -212,12 +212,25 @@ def drop_files(widget, paths=(), image=None):
 
 
 def press_paste(widget):
-    """Ctrl+V on the focused image list, through FreeCAD's own shortcut handling."""
-    widget.setFocus()
-    settle(0.1)
-    event = QtGui.QKeyEvent(QtCore.QEvent.ShortcutOverride, QtCore.Qt.Key_V,
-                            QtCore.Qt.ControlModifier)
-    QtGui.QApplication.sendEvent(widget, event)
+    """Ctrl+V on the focused image list. With xdotool the key comes from the X server, so
+    FreeCAD's own Ctrl+V (Edit > Paste) competes as it does for a user; without it, the key
+    events are sent to the widget directly."""
+    import shutil
+    import subprocess
+
+    Gui.getMainWindow().activateWindow()
+    widget.setFocus(QtCore.Qt.OtherFocusReason)
+    settle(0.2)
+    result["paste_target_focused"] = QtGui.QApplication.focusWidget() is widget
+    if shutil.which("xdotool"):
+        result["paste_key_path"] = "x server"
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+v"], check=True, timeout=20)
+        settle(0.5)
+        return
+    result["paste_key_path"] = "sent to the widget"
+    override = QtGui.QKeyEvent(QtCore.QEvent.ShortcutOverride, QtCore.Qt.Key_V,
+                               QtCore.Qt.ControlModifier)
+    QtGui.QApplication.sendEvent(widget, override)
     press = QtGui.QKeyEvent(QtCore.QEvent.KeyPress, QtCore.Qt.Key_V, QtCore.Qt.ControlModifier)
     QtGui.QApplication.sendEvent(widget, press)
 

@@ -305,7 +305,9 @@ class ImageToCadPanel:
             self._fail(worker.error)
             return
         self._show_preview(worker)
-        self._on_progress(0.7, "Building the body")
+        self._on_progress(0.7, "Building the body in the document (FreeCAD is busy for a "
+                               "moment)")
+        QtGui.QApplication.setOverrideCursor(QtCore.Qt.WaitCursor)
         QtGui.QApplication.processEvents()  # paint the preview before the build blocks
         started = time.perf_counter()
         self.building = True  # FreeCAD's recompute processes events: no Cancel in between
@@ -319,6 +321,7 @@ class ImageToCadPanel:
             return
         finally:
             self.building = False
+            QtGui.QApplication.restoreOverrideCursor()
         self.doc.commitTransaction()
         self.build_seconds = time.perf_counter() - started
         self.committed += 1
