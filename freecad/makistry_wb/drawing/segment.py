@@ -65,14 +65,21 @@ def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
     return keep
 
 
-def _hatched(rgb: np.ndarray, paper: np.ndarray, ink: np.ndarray, silhouette: np.ndarray,
-             stroke: float) -> bool:
+def _hatched(tone: np.ndarray, paper: np.ndarray, ink: np.ndarray, stroke: float) -> bool:
     """True when the inside of the outline is covered by parallel diagonal hatch lines."""
-    inner = cv2.erode(silhouette, np.ones((_odd(stroke + 4),) * 2, np.uint8))
-    inside = inner > 0
+    # Sections often outline the cut material in the hatch's own colour, so look inside the
+    # hull of the line work rather than inside the black outline only.
+    points = cv2.findNonZero(ink)
+    if points is None:
+        return False
+    hull = np.zeros_like(ink)
+    cv2.fillConvexPoly(hull, cv2.convexHull(points), 255)
+    inside = cv2.erode(hull, np.ones((_odd(stroke + 4),) * 2, np.uint8)) > 0
     if inside.sum() < 400:
         return False
-    marks = ((paper == 0) & inside).astype(np.uint8) * 255
+    marks = ((paper == 0) & (ink == 0) & inside).astype(np.uint8) * 255
+    if marks.astype(bool).sum() > 0.35 * inside.sum() or (tone[inside] > 0).mean() > 0.3:
+        return False  # a toned area (shading), not separate hatch lines
     # Hatching: many parallel, evenly spaced diagonal strokes; shading has no strokes at all.
     edges = cv2.Canny(marks, 50, 150)
     min_len = max(10, int(6 * stroke))
@@ -208,7 +215,7 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
             region.kind, region.reason = "code", f"solid ink ({density:.0%} of its area)"
         elif shade > 0.5 or density > 0.35:
             region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
-        elif _hatched(rgb[crop], paper_crop, ink_crop, sil, stroke):
+        elif _hatched(tone, paper_crop, ink_crop, stroke):
             region.kind, region.reason = "section", "hatched"
         elif shade > 0.3:
             region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
