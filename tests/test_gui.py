@@ -207,6 +207,18 @@ def test_job_survives_save_and_reopen_then_edit_and_rerun(tmp_path, App, cli_vol
     assert not result["dialog_open_after_rerun"]
     assert len(result["rerun_bodies"]) == 1
     assert result["rerun_bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    # Headless FreeCAD reads the saved job too: the image bytes themselves are in the file.
+    from freecad.makistry_wb.gui import job as job_object
+
+    saved = App.openDocument(str(tmp_path / "job.FCStd"))
+    try:
+        jobs = [o for o in saved.Objects if job_object.is_job(o)]
+        assert len(jobs) == 1
+        images = job_object.options_of(jobs[0]).images
+        assert [image.data for image in images] == [DEMO.read_bytes()]
+        assert [image.role for image in images] == ["auto"]
+    finally:
+        App.closeDocument(saved.Name)
     assert result["double_click_handled"] and result["double_click_images"] == 1
     assert result["assembly_run"] == [True, ""]
     assert result["assembly_result"] == ["App::Part"]
