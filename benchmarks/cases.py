@@ -76,6 +76,11 @@ def all_cases() -> list[Case]:
                 k = t_index * SEEDS_PER_TIER + seed
                 variant = VARIANT_NAMES[(k + 5 * f_index) % len(VARIANT_NAMES)]
                 cases.append(_case(family, tier, seed, variant))
+    # Run order: round-robin over families and tiers, so that if the time budget runs out the
+    # cases it cuts are the last seeds of every family, not one whole family.
+    order = {name: i for i, name in enumerate(FAMILY_NAMES)}
+    tiers = {name: i for i, name in enumerate(TIER_NAMES)}
+    cases.sort(key=lambda c: (c.seed, tiers[c.tier], order[c.family]))
     return cases
 
 

@@ -205,7 +205,10 @@ def main(argv: list[str]) -> int:
     which.add_argument("--quick", action="store_true", help="the fixed subset")
     parser.add_argument("--budget", type=float, help="whole-run time budget in seconds "
                         "(default 840 for --all, 110 for --quick)")
-    parser.add_argument("--output", default=str(REPO_ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--only", metavar="TEXT", help="only the cases whose id contains TEXT "
+                        "(e.g. flange, hard, photo), no real samples; writes "
+                        "benchmarks/out/BENCHMARKS-only.md unless --output is given")
+    parser.add_argument("--output")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
 
@@ -220,13 +223,20 @@ def main(argv: list[str]) -> int:
         CASE_TIMEOUT_S = 45.0
     budget = args.budget or (840.0 if args.all else 110.0)
     cases = all_cases() if args.all else quick_cases()
+    if args.only:
+        cases = [c for c in cases if args.only in c.id]
+    output = args.output or str(OUT_ROOT / "BENCHMARKS-only.md" if args.only
+                                else REPO_ROOT / "BENCHMARKS.md")
     started = time.time()
     deadline = started + budget
     OUT_ROOT.mkdir(parents=True, exist_ok=True)
     truths = load_sample_truths() if (SAMPLES_DIR / "ground_truth.json").exists() else None
+    if args.only:
+        truths = {}
     mode = "all" if args.all else "quick"
     print(f"bench {mode}: {len(cases)} cases"
-          + (f" + {len(truths)} real samples" if truths else " (no real samples folder)")
+          + (f" + {len(truths)} real samples" if truths
+             else " (no real samples folder)" if truths is None else "")
           + f", {args.workers} workers, budget {budget:g} s", flush=True)
     rows, sample_rows = [], []
     with ProcessPoolExecutor(max_workers=args.workers, mp_context=get_context("spawn"),
@@ -249,9 +259,9 @@ def main(argv: list[str]) -> int:
             "samples_present": truths is not None, **git_state()}
     (OUT_ROOT / f"results-{mode}.json").write_text(
         json.dumps({"meta": meta, "cases": rows, "samples": sample_rows}, indent=1))
-    write_markdown(Path(args.output), meta, rows, sample_rows)
+    write_markdown(Path(output), meta, rows, sample_rows)
     ok = sum(r["success"] for r in rows)
-    print(f"bench {mode}: {ok}/{len(rows)} succeeded, wall {wall:.0f} s -> {args.output}")
+    print(f"bench {mode}: {ok}/{len(rows)} succeeded, wall {wall:.0f} s -> {output}")
     return 0
 
 
