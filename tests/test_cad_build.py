@@ -147,8 +147,10 @@ def test_blind_pocket_depth_from_hidden_line_in_side_view(doc):
               Line(70, 25, 70, 40, "hidden")]
     front = View(role="front", box=(0, 0, 100, 40), profiles=[Profile([rect(100, 40)])],
                  primitives=rect(100, 40).primitives + hidden)
+    side_hidden = [Line(15, 25, 45, 25, "hidden"), Line(15, 25, 15, 40, "hidden"),
+                   Line(45, 25, 45, 40, "hidden")]
     right = View(role="right", box=(0, 0, 60, 40), profiles=[Profile([rect(60, 40)])],
-                 primitives=rect(60, 40).primitives)
+                 primitives=rect(60, 40).primitives + side_hidden)
     plan, _ = plan_from_views([front, top, right], prompt="100 mm long")
     pockets = [f for f in plan.features if f.name.startswith("Pocket")]
     assert len(pockets) == 1 and pockets[0].params["length"] == pytest.approx(15, abs=0.6)
@@ -202,3 +204,23 @@ def test_a_refinement_freecad_cannot_build_is_left_out_and_said(doc):
     assert body.Shape.Volume == pytest.approx(L_BRACKET_VOLUME, rel=1e-6)
     assert doc.getObject("Broken") is None and doc.getObject("BrokenSketch") is None
     assert any(w.startswith("Broken (a test) could not be built") for w in plan.warnings)
+
+
+def test_through_slot_depth_from_hidden_walls(doc):
+    """A 100 x 60 x 20 block with a 50 x 10 slot through it, drawn as a face in the top view
+    (not a see-through hole) with hidden walls in the front and right views."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    slot = polygon([(25, 25), (75, 25), (75, 35), (25, 35)])
+    top = View(role="top", box=(0, 0, 100, 60), profiles=[Profile([rect(100, 60)])],
+               primitives=rect(100, 60).primitives + slot.primitives)
+    front = View(role="front", box=(0, 0, 100, 20), profiles=[Profile([rect(100, 20)])],
+                 primitives=rect(100, 20).primitives + [Line(25, 0, 25, 20, "hidden"),
+                                                         Line(75, 0, 75, 20, "hidden")])
+    right = View(role="right", box=(0, 0, 60, 20), profiles=[Profile([rect(60, 20)])],
+                 primitives=rect(60, 20).primitives + [Line(25, 0, 25, 20, "hidden"),
+                                                        Line(35, 0, 35, 20, "hidden")])
+    plan, _ = plan_from_views([front, top, right], prompt="100 mm long")
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(100 * 60 * 20 - 50 * 10 * 20, rel=0.02)
+    assert len(body.Shape.Faces) == 10

@@ -244,7 +244,7 @@ def _floor_pocket(floor: Floor, number: int, mm_per_px: float,
                   extents: dict[str, float]) -> Feature:
     """A pocket from the viewer's side of the part down to the floor's level."""
     mapping = _ViewMapping(floor.view, mm_per_px)
-    side = VIEWER_SIDE[floor.view.role]
+    side = VIEWER_SIDE[floor.view.role] * (-1 if floor.from_far_side else 1)
     near = extents[mapping.look] if side > 0 else 0.0
     sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
     sketch.offset = near

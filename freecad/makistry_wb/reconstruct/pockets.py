@@ -19,6 +19,8 @@ from .revolve import circle_of, polygon_loop
 # Which side of the part each view's viewer stands on, along the axis it looks along.
 VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left": -1}
 MIN_REGION_PX = 60.0  # smaller closed regions are text, arrowheads or line junctions
+MARGIN_PX = 6  # paper around a view's box, so that the outside is one region
+STROKE_PX = 5
 
 
 @dataclass
@@ -26,17 +28,18 @@ class Floor:
     view: View
     loop: Loop  # in the view's coordinates
     level_px: float  # model coordinate (pixels) of the floor along the view's axis
+    from_far_side: bool  # cut from the side away from the viewer
     evidence: str
 
 
 def _rasterise(view: View, line_types: tuple[str, ...], thickness: int) -> np.ndarray:
     import cv2
 
-    w, h = int(math.ceil(view.box[2])) + 3, int(math.ceil(view.box[3])) + 3
+    w, h = int(math.ceil(view.box[2])) + 2 * MARGIN_PX, int(math.ceil(view.box[3])) + 2 * MARGIN_PX
     canvas = np.zeros((h, w), np.uint8)
 
     def px(x, y):
-        return int(round(x)) + 1, int(round(h - 2 - y))
+        return int(round(x)) + MARGIN_PX, int(round(h - MARGIN_PX - y))
 
     for prim in view.primitives:
         if prim.line_type not in line_types:
@@ -53,33 +56,43 @@ def _rasterise(view: View, line_types: tuple[str, ...], thickness: int) -> np.nd
 
 
 def face_regions(view: View) -> list[Loop]:
-    """Closed regions inside the view's outline bounded by visible lines, except the largest
-    (the main face), as loops in view coordinates."""
+    """Closed regions inside the view's outline bounded by visible lines, except the main
+    face (the one that spans the whole view), as loops in view coordinates."""
     import cv2
 
-    lines = _rasterise(view, ("visible",), 3)
+    # Thick strokes close the small gaps a vectoriser leaves at corners and dashes; outside
+    # the view's outline counts as ink, so a gap in the outline cannot join a face to it.
+    lines = _rasterise(view, ("visible",), STROKE_PX)
     h = lines.shape[0]
-    free = (lines == 0).astype(np.uint8)
+    inside = np.zeros_like(lines)
+    if view.profiles and view.profiles[0].loops:
+        outline = view.profiles[0].loops[0].polygon(arc_step_deg=3.0)
+        points = np.array([(x + MARGIN_PX, h - MARGIN_PX - y) for x, y in outline])
+        cv2.fillPoly(inside, [np.round(points).astype(np.int32)], 255)
+    free = ((lines == 0) & (inside > 0)).astype(np.uint8)
+    free[0, 0] = 1  # the outside, by convention label of pixel (0, 0)
+    free[0, :] = 1
     count, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
+    outside = labels[0, 0]
     regions = []
     for label in range(1, count):
-        x, y, w, hh, area = stats[label]
-        touches_border = x == 0 or y == 0 or x + w >= free.shape[1] or y + hh >= h
-        if touches_border or area < MIN_REGION_PX:
+        if label == outside or stats[label][4] < MIN_REGION_PX:
             continue
         mask = (labels == label).astype(np.uint8)
-        mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))  # back to the lines' centres
+        mask = cv2.dilate(mask, np.ones((STROKE_PX + 4, STROKE_PX + 4), np.uint8))  # to centres
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
         contour = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(float)
-        points = [(px - 1.0, h - 2.0 - py) for px, py in contour]
+        points = [(px - MARGIN_PX, h - MARGIN_PX - py) for px, py in contour]
         approx = cv2.approxPolyDP(np.array(points, np.float32), 1.0, True).reshape(-1, 2)
         loop = polygon_loop([tuple(p) for p in approx])
         fit = circle_of(Loop([Line(*points[i], *points[i - 1]) for i in range(len(points))]))
         if fit is not None:
             loop = Loop([Circle(*fit)])
-        regions.append((area, loop))
-    regions.sort(key=lambda item: -item[0])
-    return [loop for _, loop in regions[1:]] if regions else []
+        x0, y0, x1, y1 = _loop_box(loop)
+        spans_view = x0 <= 3 and y0 <= 3 and x1 >= view.box[2] - 3 and y1 >= view.box[3] - 3
+        if not spans_view:  # the main face spans the whole view
+            regions.append(loop)
+    return regions
 
 
 def _loop_box(loop: Loop) -> tuple[float, float, float, float]:
@@ -88,11 +101,13 @@ def _loop_box(loop: Loop) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _same_as_hole(loop: Loop, view: View, tol: float) -> bool:
-    box = _loop_box(loop)
+def _within_hole(loop: Loop, view: View, tol: float) -> bool:
+    """The region lies inside a see-through hole the hull already cuts (or is that hole, or
+    a piece of it split off by centre marks read as visible lines)."""
+    x0, y0, x1, y1 = _loop_box(loop)
     for hole in view.profiles[0].inner if view.profiles else []:
-        other = _loop_box(hole)
-        if all(abs(a - b) <= tol for a, b in zip(box, other)):
+        hx0, hy0, hx1, hy1 = _loop_box(hole)
+        if x0 >= hx0 - tol and y0 >= hy0 - tol and x1 <= hx1 + tol and y1 <= hy1 + tol:
             return True
     return False
 
@@ -105,44 +120,88 @@ def _model_span(view: View, role_axes: dict, x0: float, y0: float, x1: float, y1
     return {ax: tuple(xs), ay: tuple(ys)}
 
 
+def _evidence(view: View, region: Loop, views: list[View], role_axes: dict, tol: float):
+    """Hidden lines of the other views about ``region``: floor levels (lines across its span)
+    and the far ends of its walls (lines along the view axis at both ends of its span)."""
+    _, _, look = role_axes[view.role]
+    span = _model_span(view, role_axes, *_loop_box(region))
+    floors, walls, witnesses = [], [], []
+    for other in views:
+        (ox, _), (oy, _), _ = role_axes[other.role]
+        if other is view or look not in (ox, oy):
+            continue
+        shared = oy if ox == look else ox
+        lo, hi = span[shared]
+        slack = max(tol, 0.1 * (hi - lo))  # dashed lines end anywhere within a dash
+        ends = {"lo": [], "hi": []}
+        for prim in other.primitives:
+            # A floor or wall inside the material is hidden from the side; a visible one is on
+            # the outline, where the hull has already cut the step.
+            if not isinstance(prim, Line) or prim.line_type != "hidden":
+                continue
+            line = _model_span(other, role_axes, prim.x0, prim.y0, prim.x1, prim.y1)
+            (a, b), (low, high) = line[shared], line[look]
+            if high - low <= tol:
+                if lo - tol <= a <= lo + slack and hi - slack <= b <= hi + tol:
+                    floors.append(((low + high) / 2, other.role))
+            elif b - a <= tol:
+                where = (a + b) / 2
+                if abs(where - lo) <= tol:
+                    ends["lo"].append((low, high))
+                elif abs(where - hi) <= tol:
+                    ends["hi"].append((low, high))
+        if ends["lo"] and ends["hi"]:
+            walls.append((ends["lo"], ends["hi"], other.role))
+        witnesses.append(other.role)
+    # Every side view must agree: one alone cannot tell a pocket floor from an edge behind
+    # another part of the solid at the same span.
+    floors = [(level, role) for level, role in floors
+              if all(any(abs(level - lv) <= tol for lv, r in floors if r == witness)
+                     for witness in witnesses)]
+    if len(walls) < len(witnesses):
+        walls = []
+    return floors, walls
+
+
 def find_floors(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Floor]:
-    """Faces inside outlines whose floor level another view shows (see module docstring)."""
+    """Faces inside outlines whose depth another view shows (see module docstring): from the
+    viewer's side down to the nearest hidden floor line, or to where the hidden walls at both
+    ends of the face's span end; a second floor near the far side is a pocket from there."""
     floors = []
     for view in views:
         _, _, look = role_axes[view.role]
-        side = VIEWER_SIDE[view.role]
-        regions = [r for r in face_regions(view) if not _same_as_hole(r, view, tol)]
-        for region in regions:
-            span = _model_span(view, role_axes, *_loop_box(region))
-            levels = []
-            for other in views:
-                (ox, osx), (oy, osy), _ = role_axes[other.role]
-                if other is view or look not in (ox, oy):
-                    continue
-                shared = oy if ox == look else ox
-                for prim in other.primitives:
-                    # A floor inside the material is hidden from the side; a visible one is on
-                    # the outline, where the hull has already cut the step.
-                    if not isinstance(prim, Line) or prim.line_type != "hidden":
-                        continue
-                    line_span = _model_span(other, role_axes, prim.x0, prim.y0, prim.x1, prim.y1)
-                    low, high = line_span[look]
-                    if high - low > tol:
-                        continue  # not a line across the shared axis
-                    # Dashed lines end anywhere within a dash of the true end.
-                    a, b = line_span[shared]
-                    lo, hi = span[shared]
-                    slack = max(tol, 0.1 * (hi - lo))
-                    if lo - tol <= a <= lo + slack and hi - slack <= b <= hi + tol:
-                        levels.append(((low + high) / 2, other.role))
-            extent = _axis_extent(views, role_axes, look)
-            near = extent if side > 0 else 0.0
+        extent = _axis_extent(views, role_axes, look)
+        near = extent if VIEWER_SIDE[view.role] > 0 else 0.0
+        far = extent - near
+        for region in face_regions(view):
+            if _within_hole(region, view, tol):
+                continue
+            levels, walls = _evidence(view, region, views, role_axes, tol)
             inside = [lv for lv in levels if tol < abs(lv[0] - near) < extent - tol]
             if inside:
                 level = min(inside, key=lambda lv: abs(lv[0] - near))
-                floors.append(Floor(view, region, level[0],
+                floors.append(Floor(view, region, level[0], False,
                                     f"{view.role} face, floor from a hidden line in the "
                                     f"{level[1]} view"))
+                beyond = [lv for lv in inside if abs(lv[0] - level[0]) > tol
+                          and abs(lv[0] - far) < abs(lv[0] - near)]
+                if beyond:
+                    back = min(beyond, key=lambda lv: abs(lv[0] - far))
+                    floors.append(Floor(view, region, back[0], True,
+                                        f"the same outline on the far side, floor from a hidden "
+                                        f"line in the {back[1]} view"))
+                continue
+            for lo_walls, hi_walls, role in walls:
+                # Both walls start at the viewer's side and end at one depth.
+                depth_lo = max(abs(end - near) for run in lo_walls for end in run)
+                depth_hi = max(abs(end - near) for run in hi_walls for end in run)
+                if abs(depth_lo - depth_hi) <= 2 * tol and max(depth_lo, depth_hi) > tol:
+                    depth = max(depth_lo, depth_hi)
+                    level = near - depth if near > 0 else depth
+                    floors.append(Floor(view, region, level, False,
+                                        f"{view.role} face, depth from hidden walls in the "
+                                        f"{role} view"))
+                    break
     return floors
 
 
