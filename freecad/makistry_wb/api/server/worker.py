@@ -114,6 +114,10 @@ class WorkerPool:
                                   error_message=f"The server could not run the job: {exc!r}")
             elapsed = asyncio.get_running_loop().time() - started
             self.average_runtime_s = 0.8 * self.average_runtime_s + 0.2 * elapsed
+            done = self.store.get(row["id"])
+            log.info("job %s: %s%s after %.1f s", row["id"], done["status"],
+                     f" ({done['error_code']}: {done['error_message']})"
+                     if done["status"] == "failed" else "", elapsed)
             if not self._stopping:
                 await self.on_finished(row["id"])
 
