@@ -106,10 +106,12 @@ def dimension_views(draw: ImageDraw.ImageDraw, views: dict, to_px, scale: float,
     for i, y in enumerate(inner):
         linear(draw, corner("front", fx1, fy0), corner("front", fx1, y), off * (1 + i),
                _fmt(y - fy0), font)
+    _hole_location(draw, views, to_px, font, off)
     for role in ("top", "front", "right"):
-        counts = Counter(round(2 * r, 2) for _, _, r in views[role].circles)
+        circles = _without_chamfer_rings(views[role].circles)
+        counts = Counter(round(2 * r, 2) for _, _, r in circles)
         placed = set()
-        for cx, cy, r in views[role].circles:
+        for cx, cy, r in circles:
             d = round(2 * r, 2)
             if d in placed:
                 continue
@@ -119,6 +121,35 @@ def dimension_views(draw: ImageDraw.ImageDraw, views: dict, to_px, scale: float,
             px = to_px(role, cx, cy)
             k = len(placed) - 1
             diameter_callout(draw, px, r * scale, text, font,
-                             angle_deg=(45, 135, -45, -135, 70, 110)[k % 6], reach=40 + 25 * k)
+                             angle_deg=(45, -40, 25, -60, 65, -20)[k % 6], reach=40 + 25 * k)
         if placed:
             break  # diameters once, in the first view that shows circles
+
+
+def _hole_location(draw, views: dict, to_px, font, off: float) -> None:
+    """Position of the hole nearest the view's lower-left corner, from the left and bottom
+    edges, in the first view that shows holes end-on (dimensions above and right of it)."""
+    for role in ("top", "front", "right"):
+        view = views[role]
+        holes = [c for c in view.circles if c[2] < 0.45 * min(view.width, view.height)]
+        if not holes:
+            continue
+        x0, y0, x1, y1 = view.box
+        cx, cy, _ = min(holes, key=lambda c: (c[0] - x0) + (c[1] - y0))
+        if cx - x0 > 1e-3:
+            linear(draw, to_px(role, x0, y1), to_px(role, cx, y1), -off, _fmt(cx - x0), font)
+        if cy - y0 > 1e-3:  # left of the overall size, which sits at -off
+            linear(draw, to_px(role, x0, y0), to_px(role, x0, cy), -2.2 * off, _fmt(cy - y0),
+                   font)
+        return
+
+
+def _without_chamfer_rings(circles: list) -> list:
+    """Drop a circle that hugs a larger concentric one (the inner edge of a chamfer)."""
+    kept = []
+    for cx, cy, r in circles:
+        ring = any(math.hypot(cx - ox, cy - oy) < 1e-3 and r < orad <= r * 1.08 + 0.5
+                   for ox, oy, orad in circles)
+        if not ring:
+            kept.append((cx, cy, r))
+    return kept
