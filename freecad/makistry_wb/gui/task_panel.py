@@ -146,7 +146,13 @@ class ImageToCadPanel:
         self.error_label.setStyleSheet(
             "color: #a40000; background: #fff0f0; border: 1px solid #e0b0b0; padding: 4px;")
         self.error_label.hide()
+        # Install commands hold long paths that a label cannot wrap: one line to copy.
+        self.command = QtGui.QLineEdit()
+        self.command.setReadOnly(True)
+        self.command.setMinimumWidth(40)
+        self.command.hide()
         layout.addWidget(self.error_label)
+        layout.addWidget(self.command)
 
         self.preview_box = QtGui.QGroupBox("What the engine understood")
         preview_layout = QtGui.QVBoxLayout(self.preview_box)
@@ -197,12 +203,15 @@ class ImageToCadPanel:
         self.clear_error()
         if self.backend_kind() == "local" and "opencv-python-headless" in \
                 runtime.missing_packages():
-            self.show_error(
-                "The local engine needs OpenCV. Install it for this FreeCAD with:\n"
-                + runtime.install_command(["opencv-python-headless"])
-                + "\nthen restart FreeCAD."
-                + ("\n\n" + remote_reason if remote_reason else
-                   " Or choose the remote API as backend."))
+            missing = ["opencv-python-headless"]
+            if "httpx" in runtime.missing_packages():
+                missing.append("httpx")
+                text = ("The local engine needs OpenCV and the remote API needs httpx. Install "
+                        "both for this FreeCAD with the command below, then restart FreeCAD.")
+            else:
+                text = ("The local engine needs OpenCV. Install it for this FreeCAD with the "
+                        "command below, then restart FreeCAD, or choose the remote API.")
+            self.show_error(text, runtime.install_command(missing))
         elif self.backend_kind() == "remote" and not preferences.api_key():
             self.show_error("The remote API needs an API key: set it in Edit > Preferences > "
                             "Makistry (or $MAKISTRY_API_KEY), then open this panel again.")
@@ -236,15 +245,22 @@ class ImageToCadPanel:
                                "it, then press Run.")
 
     # -- messages ---------------------------------------------------------------------------
-    def show_error(self, text):
-        self.last_error = text
+    def show_error(self, text, command=""):
+        """Show an error; ``command`` (a shell command that fixes it) goes in a copyable line."""
+        self.last_error = text + ("\n" + command if command else "")
         self.error_label.setText(text)
         self.error_label.show()
+        self.command.setText(command)
+        self.command.setToolTip(command)
+        self.command.setCursorPosition(0)
+        self.command.setVisible(bool(command))
 
     def clear_error(self):
         self.last_error = ""
         self.error_label.clear()
         self.error_label.hide()
+        self.command.clear()
+        self.command.hide()
 
     def _on_progress(self, fraction, stage):
         self.progress.setValue(int(fraction * 100))
@@ -379,7 +395,14 @@ class ImageToCadPanel:
     def _fail(self, error):
         self.progress.setValue(0)
         self.stage.setText("Failed")
-        self.show_error(f"{error.message}\n[{error.code}]")
+        text, marker, command = error.message.partition("Install it with: ")
+        if not command:
+            text, marker, command = error.message.partition("Install with: ")
+        if command:
+            self.show_error(f"{text}Install it with the command below.\n[{error.code}]",
+                            command.strip())
+        else:
+            self.show_error(f"{error.message}\n[{error.code}]")
         self.close_when_done = False
 
     def _show_result(self):
