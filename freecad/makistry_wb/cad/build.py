@@ -102,19 +102,23 @@ def _drop_feature(body, obj, sketch) -> None:
     doc.recompute()
 
 
+def _reversed(feature: Feature, adds: bool) -> bool:
+    """Whether the feature must go against its sketch's normal to go the plan's direction."""
+    direction = feature.params.get("direction")
+    if not direction:
+        return False
+    normal = PLANE_ROTATIONS[feature.sketch.plane].multVec(App.Vector(0, 0, 1))
+    wanted = App.Vector(0, 0, 0)
+    setattr(wanted, direction[1], 1.0 if direction[0] == "+" else -1.0)
+    along = normal.dot(wanted) > 0
+    return not along if adds else along  # a pad grows along the normal, a pocket cuts against
+
+
 def _pad(body, feature: Feature, sketch):
     pad = body.newObject("PartDesign::Pad", feature.name)
     pad.Profile = sketch
     pad.Length = feature.params["length"]
-    body.Document.recompute()
-    direction = feature.params.get("direction", "+z")
-    axis = _AXIS_INDEX[direction[1]]
-    box = pad.Shape.BoundBox
-    low = (box.XMin, box.YMin, box.ZMin)[axis]
-    high = (box.XMax, box.YMax, box.ZMax)[axis]
-    if (direction[0] == "+" and low < -1e-6) or (direction[0] == "-" and high > 1e-6):
-        pad.Reversed = True
-        body.Document.recompute()
+    pad.Reversed = _reversed(feature, adds=True)
     return pad
 
 
@@ -127,14 +131,7 @@ def _pocket(body, feature: Feature, sketch):
         pocket.Length = feature.params["length"]
     compat.set_symmetric(pocket, bool(feature.params.get("symmetric")))
     pocket.Refine = True
-    direction = feature.params.get("direction")
-    if direction:
-        # A pocket cuts against its sketch's normal unless reversed.
-        normal = PLANE_ROTATIONS[feature.sketch.plane].multVec(App.Vector(0, 0, 1))
-        wanted = App.Vector(0, 0, 0)
-        setattr(wanted, direction[1], 1.0 if direction[0] == "+" else -1.0)
-        pocket.Reversed = normal.dot(wanted) > 0
-    body.Document.recompute()
+    pocket.Reversed = _reversed(feature, adds=False)
     return pocket
 
 
@@ -144,7 +141,6 @@ def _revolution(body, feature: Feature, sketch):
     revolution.Profile = sketch
     revolution.ReferenceAxis = (sketch, ["Axis0"])
     revolution.Angle = feature.params.get("angle", 360.0)
-    body.Document.recompute()
     return revolution
 
 
@@ -157,24 +153,28 @@ def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
     body.Label = label or plan.name
     if container is not None:
         container.addObject(body)
+    built = []
     for feature in plan.features:
         operation = _OPERATIONS.get(feature.operation)
         if operation is None:
             raise errors.MakistryError(
                 errors.BUILD_FAILED, f"Operation {feature.operation!r} is not supported yet.")
         sketch = _make_sketch(body, feature, plan.warnings)
-        obj = operation(body, feature, sketch)
+        built.append((feature, operation(body, feature, sketch), sketch))
         sketch.Visibility = False
+    doc.recompute()  # once: recomputing after every feature costs O(n^2)
+    for index, (feature, obj, sketch) in enumerate(built):
         why = _failure(obj)
         if why is None:
             continue
-        if feature is plan.features[0]:
+        if index == 0:
             raise errors.MakistryError(
                 errors.BUILD_FAILED,
                 f"FreeCAD could not build the base feature {feature.name} of {plan.name} "
                 f"({why}). Check the preview: the outline of that view was not read as one "
                 "closed shape.")
-        # A refinement that cannot be built is left out and said, not silently wrong.
+        # A refinement that cannot be built is left out and said, not silently wrong; the
+        # features after it are rebased on the one before it and recomputed.
         _drop_feature(body, obj, sketch)
         plan.warnings.append(
             f"{feature.name} ({', '.join(feature.evidence)}) could not be built ({why}) and was "
