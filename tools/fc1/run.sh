@@ -107,7 +107,7 @@ in_chroot() {
   done
   chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    DEBIAN_FRONTEND=noninteractive QTWEBENGINE_DISABLE_SANDBOX=1 "${pass[@]}" "$@"
+    DEBIAN_FRONTEND=noninteractive QTWEBENGINE_DISABLE_SANDBOX=1 "${pass[@]}" "$@" 9>&-
 }
 
 # The Debian mirror the host's apt uses for its own release (one-line or deb822 sources).
@@ -210,7 +210,7 @@ build_chroot() {
     say "debootstrap $SUITE from $mirror into $PARTIAL (a few minutes, once)"
     debootstrap --variant=minbase --components=main --include=ca-certificates \
       --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-      "$SUITE" "$PARTIAL" "$mirror" >"$FC1_ROOT.debootstrap.log" 2>&1 \
+      "$SUITE" "$PARTIAL" "$mirror" >"$FC1_ROOT.debootstrap.log" 2>&1 9>&- \
       || { tail -n 20 "$FC1_ROOT.debootstrap.log" >&2
         die "debootstrap failed (log: $FC1_ROOT.debootstrap.log)"; }
     touch "$PARTIAL/.makistry-fc1-base"
@@ -251,6 +251,8 @@ ensure_chroot() {
 }
 
 mkdir -p "$(dirname "$LOCK")"
+# fd 9 holds the lock; in_chroot closes it so that a process a test leaves behind cannot
+# keep it (and block every later run).
 exec 9>"$LOCK"
 if ! flock -n 9; then
   say "another run holds $LOCK; waiting for it"
