@@ -34,6 +34,7 @@ OUT_ROOT = REPO_ROOT / "benchmarks" / "out"
 SAMPLES_DIR = REPO_ROOT.parent / "shared" / "samples"
 SYSTEM_PYTHON = "/usr/bin/python3"
 CASE_TIMEOUT_S = 60.0
+SCORE_TIMEOUT_S = 90.0
 TAIL_CHARS = 300
 
 
@@ -98,7 +99,7 @@ def error_of(run: dict) -> tuple[str, str] | None:
 def score_case(case_dict: dict, deadline: float) -> dict:
     """Worker: build the case, run the engine, score the answer. Never raises."""
     from benchmarks.cases import build
-    from benchmarks.score import Part, failed, read_step, score
+    from benchmarks.score import failed
 
     case = Case(**{k: v for k, v in case_dict.items() if k != "id"})
     work = OUT_ROOT / "cases" / case.id
@@ -127,18 +128,32 @@ def score_case(case_dict: dict, deadline: float) -> dict:
     row["warnings"] = len(report.get("warnings") or [])
     problem = error_of(run)
     if problem is None:
-        try:
-            started = time.monotonic()
-            truth = Part.read(str(work / "truth.brep"))
-            truth = truth.Solids[0]
-            answer = read_step(run["answer"])
-            row.update(score(truth, answer).to_dict(), success=True, error=None, message="",
+        started = time.monotonic()
+        scored = score_in_subprocess(work / "truth.brep", Path(run["answer"]))
+        if "error" not in scored:
+            row.update(scored, success=True, error=None, message="",
                        score_s=time.monotonic() - started)
             return row
-        except Exception as exc:  # an unreadable or degenerate answer is the engine's failure
-            problem = ("unreadable_step", str(exc)[:TAIL_CHARS])
+        problem = (scored["error"], scored.get("message", ""))
     row.update(failed().to_dict(), success=False, error=problem[0], message=problem[1])
     return row
+
+
+def score_in_subprocess(truth: Path, answer: Path) -> dict:
+    """The score of one answer, computed in a child with a time limit."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    try:
+        done = subprocess.run([SYSTEM_PYTHON, "-m", "benchmarks.score", str(truth), str(answer)],
+                              cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                              timeout=SCORE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return {"error": "score_timeout", "message": f"scoring took over {SCORE_TIMEOUT_S:g} s"}
+    lines = done.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, ValueError):
+        tail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        return {"error": "unreadable_step", "message": tail[0][:TAIL_CHARS]}
 
 
 def score_sample(name: str, truth: dict, deadline: float) -> dict:

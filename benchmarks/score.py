@@ -283,3 +283,24 @@ def score(truth, answer) -> Score:
 def failed() -> Score:
     """A failed case: IoU 0, errors 100 %."""
     return Score()
+
+
+def main(argv: list[str]) -> int:
+    """``python3 -m benchmarks.score TRUTH.brep ANSWER.step``: the score as JSON on stdout (the
+    runner calls this in a subprocess so that a boolean that never ends cannot stall a run)."""
+    import json
+
+    truth = as_solid(Part.read(argv[0]))
+    try:
+        answer = read_step(argv[1])
+    except (ValueError, RuntimeError, Part.OCCError) as exc:
+        print(json.dumps({"error": "unreadable_step", "message": str(exc)[:300]}))
+        return 0
+    print(json.dumps(score(truth, answer).to_dict()))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -113,3 +113,17 @@ def test_voxel_estimate_measures_volume_and_ranks_the_true_orientation_first(ben
     best = max(range(24), key=lambda i: guess[i])
     assert guess[best] > 0.97 and sorted(guess)[-2] < guess[best] - 0.1
     assert score.best_iou(bracket, answer).orientation == best
+
+
+def test_runner_scores_a_step_answer_in_a_child_process(bench, bracket, tmp_path):
+    from benchmarks import run
+
+    truth, answer, junk = tmp_path / "truth.brep", tmp_path / "answer.step", tmp_path / "x.step"
+    bracket.exportBrep(str(truth))
+    turned = bracket.copy()
+    turned.rotate(bench[0].V(0, 0, 0), bench[0].V(0, 0, 1), 90)
+    turned.exportStep(str(answer))
+    junk.write_text("ISO-10303-21; not really")
+    scored = run.score_in_subprocess(truth, answer)
+    assert scored["iou"] == pytest.approx(1.0, abs=1e-6) and scored["holes"] == 3
+    assert run.score_in_subprocess(truth, junk)["error"] == "unreadable_step"
