@@ -38,6 +38,11 @@ STAT_HEADER = ["cases", "success", "IoU median", "IoU p10", "IoU median (scale-n
                "peak memory max (MB)"]
 
 
+def _scale_sources(rows: list) -> str:
+    sources = Counter(r.get("scale_source") for r in rows if r["success"])
+    return " / ".join(str(sources.get(k, 0)) for k in ("dimensions", "prompt", "default"))
+
+
 def _table(header: list[str], body: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in body]
@@ -83,8 +88,16 @@ def write_markdown(path: Path, meta: dict, rows: list, samples: list) -> None:
         "",
         "## By input variant",
         "",
-        *_table(["variant", *STAT_HEADER],
-                [[v, *_row_stats(by_variant[v])] for v in VARIANT_NAMES if by_variant.get(v)]),
+        *_table(["variant", *STAT_HEADER, "scale source (dimensions / prompt / default)"],
+                [[v, *_row_stats(by_variant[v]), _scale_sources(by_variant[v])]
+                 for v in VARIANT_NAMES if by_variant.get(v)]),
+        "",
+        "## The ten worst cases",
+        "",
+        *_table(["case", "result", "IoU", "prompt"],
+                [[r["id"], "success" if r["success"] else f"failed: {r['error']}",
+                  f"{r['iou']:.3f}", r.get("prompt") or "(none)"]
+                 for r in sorted(rows, key=lambda r: (r["iou"], r["id"]))[:10]]),
         "",
         "## Failures by error code",
         "",

@@ -272,7 +272,7 @@ def main(argv: list[str]) -> int:
             "case_timeout_s": CASE_TIMEOUT_S, "python": platform.python_version(),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "samples_present": truths is not None, **git_state()}
-    (OUT_ROOT / f"results-{mode}.json").write_text(
+    (OUT_ROOT / f"results-{'only' if args.only else mode}.json").write_text(
         json.dumps({"meta": meta, "cases": rows, "samples": sample_rows}, indent=1))
     write_markdown(Path(output), meta, rows, sample_rows)
     ok = sum(r["success"] for r in rows)
