@@ -113,6 +113,7 @@ in_chroot() {
 # The Debian mirror the host's apt uses for its own release (one-line or deb822 sources).
 host_mirror() {
   local codename want=${1:-} files=() f
+  # shellcheck source=/dev/null
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   [ -n "$codename" ] || return 0
   [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
@@ -271,6 +272,7 @@ if [ "${1:-}" = exec ]; then
   shift
   [ $# -gt 0 ] || set -- bash
   set +e
+  # shellcheck disable=SC2016 # expanded by the bash in the chroot
   in_chroot "$FC1_ROOT" bash -c 'cd "$1" && shift && exec "$@"' _ "$repo" "$@"
   exit $?
 fi
@@ -283,6 +285,7 @@ rc_file=/tmp/makistry-fc1-pytest.rc
 log_file=/tmp/makistry-fc1-test.log
 rm -f "$FC1_ROOT$rc_file"
 set +e
+# shellcheck disable=SC2016 # expanded by the bash in the chroot
 in_chroot "$FC1_ROOT" env FC1_PYTEST_RC="$rc_file" bash -c '
   cd "$1" && make test VENV="$2" \
     PYTEST="bash tools/fc1/pytest_rc.sh $2/bin/python -m pytest"' _ "$repo" "$FC1_VENV" \
