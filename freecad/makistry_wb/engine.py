@@ -30,6 +30,10 @@ class Analysis:
     scale: Any = None  # reconstruct.ScaleInfo
     previews: list = field(default_factory=list)  # RGB arrays, one per image
     agreement: dict = field(default_factory=dict)  # view role -> score, precision, recall
+    kinds: list[str] = field(default_factory=list)  # drawing, sketch or photo, per image
+    dimensions: list = field(default_factory=list)  # plan.Dimension, every one read
+    dimensions_used: list = field(default_factory=list)
+    dimensions_unused: list = field(default_factory=list)  # unlinked or in conflict
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -81,22 +85,64 @@ def analyse(options: JobOptions, progress: ProgressCallback | None = None,
     stages.enter("drawing", 0.1, "Finding the views")
     try:
         from .drawing import render_preview, understand
+        from .imaging.classify import classify_image
+        from .photo import clean_sketch, understand_photos
     except ImportError as exc:
         if exc.name not in runtime.OPTIONAL_PACKAGES:
             raise
         raise _missing_dependency(exc.name, exc) from exc
-    drawing = understand(analysis.images, options.prompt, cancel=cancel)
+    analysis.kinds = [classify_image(image, options.prompt) for image in analysis.images]
+    if all(kind == "photo" for kind in analysis.kinds):
+        drawing = understand_photos(analysis.images, options.prompt, cancel=cancel)
+    else:
+        if "photo" in analysis.kinds:
+            analysis.warnings.append(
+                "Photos and drawings were mixed; the photos were read as drawings. Send photos "
+                "or drawings of one part, not both.")
+        readable = [clean_sketch(image) if kind == "sketch" else image
+                    for image, kind in zip(analysis.images, analysis.kinds)]
+        drawing = understand(readable, options.prompt, cancel=cancel)
     analysis.views = drawing.views
     analysis.warnings += drawing.warnings
     analysis.previews = render_preview(analysis.images, drawing)
+
+    scale_from_dimensions = None
+    if any(kind == "drawing" for kind in analysis.kinds):
+        stages.enter("dimensions", 0.3, "Reading the dimensions")
+        scale_from_dimensions = _read_dimensions(analysis, cancel)
 
     stages.enter("reconstruct", 0.45, "Planning the solid")
     from .reconstruct import plan_from_views
 
     name = part_name(options)
-    analysis.plan, analysis.scale = plan_from_views(drawing.views, options.prompt, name)
+    analysis.plan, analysis.scale = plan_from_views(
+        drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions)
     stages.leave()
     return analysis
+
+
+def _read_dimensions(analysis: Analysis, cancel) -> float | None:
+    """Read and link the printed dimensions; mm per pixel from those that agree, if any."""
+    import statistics
+
+    try:
+        from .dims import read_dimensions, solve_scale
+    except ImportError as exc:
+        pip = "rapidocr onnxruntime"
+        analysis.warnings.append(
+            f"Dimensions were not read: the OCR package is missing ({exc.name}). Install it "
+            "with: " + runtime.install_command(pip.split()))
+        return None
+    analysis.dimensions = read_dimensions(analysis.images, analysis.views, cancel,
+                                          analysis.options.prompt)
+    solution = solve_scale(analysis.views, analysis.dimensions)
+    analysis.dimensions_used, analysis.dimensions_unused = solution.used, solution.unused
+    ortho = [solution.mm_per_px[i] for i, view in enumerate(analysis.views)
+             if i in solution.mm_per_px and view.role in ("front", "top", "right", "left",
+                                                           "bottom", "back")]
+    if solution.source != "dimensions" or not ortho or not solution.used:
+        return None
+    return statistics.median(ortho)
 
 
 def part_name(options: JobOptions) -> str:
@@ -178,10 +224,20 @@ def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs
                                "extents_mm": analysis.scale.extents_mm}
         report["timings_s"] = dict(analysis.timings_s)
         report["agreement"] = dict(analysis.agreement)
+        for entry, kind in zip(report["inputs"], analysis.kinds):
+            entry["kind"] = kind
+        report["dimensions_used"] = [_dimension_entry(d) for d in analysis.dimensions_used]
+        report["dimensions_unused"] = [_dimension_entry(d) for d in analysis.dimensions_unused]
         report["warnings"] = list(analysis.warnings)
     if error is not None:
         report["error"] = error.to_dict()
     return report
+
+
+def _dimension_entry(dim) -> dict[str, Any]:
+    return {"text": dim.text, "value": dim.value, "unit": dim.unit, "kind": dim.kind,
+            "count": dim.count, "flags": list(dim.flags), "view": dim.view_index,
+            "axis": dim.axis, "text_box": list(dim.text_box) if dim.text_box else None}
 
 
 def save_preview(analysis: Analysis, path: str) -> None:

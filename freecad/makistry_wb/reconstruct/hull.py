@@ -63,12 +63,14 @@ def _extent_px(views: list[View]) -> dict[str, float]:
     return {axis: statistics.median(v) for axis, v in samples.items() if v}
 
 
-def solve_scale(views: list[View], prompt: str, warnings: list[str]) -> tuple[ScaleInfo, float]:
-    """mm per pixel from the prompt, else a stated default; also the depth for a single view."""
+def solve_scale(views: list[View], prompt: str, warnings: list[str],
+                mm_per_px: float | None = None) -> tuple[ScaleInfo, float]:
+    """mm per pixel from the drawing's dimensions when given, else the prompt, else a stated
+    default; also the depth for a single view."""
     extents = _extent_px(views)
     longest_px = max(extents.values())
     sizes = parse_prompt_sizes(prompt)
-    scale = None
+    scale = ScaleInfo(mm_per_px, "dimensions") if mm_per_px else None
     thickness_mm = None
     for size in sizes:
         if size.extent == "thickness":
@@ -255,8 +257,8 @@ def _floor_pocket(floor: Floor, number: int, mm_per_px: float,
         evidence=[floor.evidence])
 
 
-def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> tuple[
-        PartPlan, ScaleInfo]:
+def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
+                    mm_per_px: float | None = None) -> tuple[PartPlan, ScaleInfo]:
     """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
     ortho = _ortho_views(views)
     if not ortho:
@@ -265,7 +267,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part") -> 
             "No orthographic view with a closed outline was found. Use a drawing with at least "
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
-    scale, _ = solve_scale(ortho, prompt, plan.warnings)
+    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px)
     extents = scale.extents_mm
 
     axis = find_axis(ortho, ROLE_AXES)
