@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from .. import errors, plan
-from ..drawing.fit import fit_line_points, split_chain
+from ..drawing.fit import fit_circle, fit_line_points, split_chain
 from ..drawing.vectorize import Frame, piece_to_primitive, snap
 
 # An outline needing more pieces than this per 1000 px of perimeter is free-form, not machined.
@@ -44,6 +44,33 @@ def _flat_arc_as_line(piece: tuple, tolerance: float) -> tuple:
     if sagitta < 1.5 * tolerance or r > 20 * max(chord, 1.0):
         return ("line", np.asarray(p0, float), np.asarray(p1, float))
     return piece
+
+
+def _split_closed(contour: np.ndarray, tolerance: float) -> list[tuple]:
+    """A closed contour as pieces: one circle, or lines and arcs walked from a corner round
+    and back to it (split_chain's closed mode can lose most of a stadium-shaped loop)."""
+    cx, cy, r, rms = fit_circle(contour)
+    if r > 2 and rms < 0.6 + 0.004 * r:
+        return [("circle", cx, cy, r)]
+    approx = cv2.approxPolyDP(contour.astype(np.float32).reshape(-1, 1, 2), tolerance, True)
+    corner = approx.reshape(-1, 2)[0]
+    start = int(np.argmin(np.hypot(*(contour - corner).T)))
+    ring = np.roll(contour, -start, axis=0)
+    # Coincident ends would leave Douglas-Peucker without a chord: stop one point short and
+    # close the last pixel's gap with a line.
+    pieces = split_chain(ring, tolerance=tolerance, closed=False)
+    last, first = _end_point(pieces[-1]), _start_point(pieces[0])
+    if float(np.hypot(*(last - first))) > 1e-6:
+        pieces.append(("line", last, first))
+    return pieces
+
+
+def _start_point(piece: tuple) -> np.ndarray:
+    return np.asarray(piece[1] if piece[0] == "line" else piece[4], float)
+
+
+def _end_point(piece: tuple) -> np.ndarray:
+    return np.asarray(piece[2] if piece[0] == "line" else piece[5], float)
 
 
 def _refit_line(piece: tuple, contour: np.ndarray) -> tuple:
@@ -108,7 +135,7 @@ def contour_loop(contour: np.ndarray, frame: Frame, ccw: bool) -> plan.Loop:
     counter-clockwise (outer) or clockwise (hole)."""
     tolerance = _tolerance(contour)
     pieces = [_refit_line(_flat_arc_as_line(piece, tolerance), contour)
-              for piece in split_chain(contour, tolerance=tolerance, closed=True)]
+              for piece in _split_closed(contour, tolerance)]
     prims = [piece_to_primitive(piece, frame, "visible") for piece in pieces]
     prims = [p for p in prims if isinstance(p, plan.Circle) or p.length() > 0.5]
     loop = plan.Loop(prims)

@@ -156,7 +156,7 @@ def _significant_components(name: str, mask: np.ndarray, width: int, height: int
     if biggest < 0.002 * width * height:
         raise _reject(name, "the part is too small in the photo to trace. Fill at least a "
                             "third of the frame with it.")
-    keep = [i + 1 for i, area in enumerate(areas) if area >= 0.03 * biggest]
+    keep = [i + 1 for i, area in enumerate(areas) if area >= 0.01 * biggest]
     if len(keep) > MAX_COMPONENTS:
         raise _reject(name, f"the photo shows {len(keep)} separate objects: too cluttered to "
                             "tell which is the part. Photograph one part alone on a plain "
