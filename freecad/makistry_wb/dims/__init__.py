@@ -157,22 +157,37 @@ def _group_callouts(texts: list[TextBox]) -> list[tuple[grammar.CallOut, TextBox
         if call is None:
             continue
         box = texts[i].box
-        for j in order:
-            if j == i or j in consumed:
-                continue
-            below = texts[j].box
-            gap = below[1] - (box[1] + box[3])
-            overlap = min(box[0] + box[2], below[0] + below[2]) - max(box[0], below[0])
-            if -0.3 * box[3] <= gap <= 0.9 * box[3] and overlap > -0.5 * box[3]:
-                if grammar.parse_modifier_line(call, texts[j].text):
-                    consumed.add(j)
-                    x0, y0 = min(box[0], below[0]), min(box[1], below[1])
-                    x1 = max(box[0] + box[2], below[0] + below[2])
-                    y1 = max(box[1] + box[3], below[1] + below[3])
-                    box = (x0, y0, x1 - x0, y1 - y0)
+        for _line in range(3):  # a call-out has at most three more lines under it
+            below_index = _line_below(texts, order, consumed | {i}, box)
+            if below_index is None or not grammar.parse_modifier_line(
+                    call, texts[below_index].text):
+                break
+            consumed.add(below_index)
+            below = texts[below_index].box
+            x0, y0 = min(box[0], below[0]), min(box[1], below[1])
+            x1 = max(box[0] + box[2], below[0] + below[2])
+            y1 = max(box[1] + box[3], below[1] + below[3])
+            box = (x0, y0, x1 - x0, y1 - y0)
         consumed.add(i)
         parsed.append((call, TextBox(call.text, box, texts[i].score, texts[i].rotation)))
     return parsed
+
+
+def _line_below(texts: list[TextBox], order: list[int], taken: set[int],
+                box: tuple[int, int, int, int]) -> int | None:
+    """The text line right under ``box`` and overlapping it horizontally, if any."""
+    line_height = min(box[3], 80)
+    best, best_gap = None, math.inf
+    for j in order:
+        if j in taken or texts[j].rotation != 0:
+            continue
+        below = texts[j].box
+        gap = below[1] - (box[1] + box[3])
+        overlap = min(box[0] + box[2], below[0] + below[2]) - max(box[0], below[0])
+        if -0.3 * line_height <= gap <= 0.9 * line_height and overlap > 0.2 * min(
+                box[2], below[2]) and gap < best_gap:
+            best, best_gap = j, gap
+    return best
 
 
 def _nearest_view(box: tuple[int, int, int, int], image_index: int,

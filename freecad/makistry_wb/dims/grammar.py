@@ -57,6 +57,9 @@ def normalise(text: str) -> str:
     text = text.replace("\u3000", " ").replace("（", "(").replace("）", ")")
     text = text.replace("º", "°").replace("˚", "°").replace("—", "-").replace("–", "-")
     text = re.sub("[" + DIAMETER_SIGNS + "]", "Ø", text)
+    # Centre-line and symmetry labels set next to a value: "℄ SYM 162", "16 SYM".
+    text = re.sub(r"^(?:SYM|CL|℄|£\.?|C\.|G)\s+(?=[(\dRØ])", "", text.strip())
+    text = re.sub(r"(?<=[\d)°])\s+(?:SYM|CL|℄)$", "", text)
     text = re.sub(r"(?<=\d)[Oo](?=\d)", "0", text)
     text = re.sub(r"^(?:2X|ZX)(?=\s)", "2X", text)
     # Leader and dimension lines touching the text read as dashes, bars or tildes.
@@ -191,10 +194,11 @@ def parse_modifier_line(call: CallOut, text: str) -> bool:
     if places:
         call.count = max(call.count, int(places.group(1)))
         return True
-    if call.kind == "diameter" and any(f.startswith("THRU") for f in call.flags) or (
-            call.kind == "diameter" and call.count > 1):
+    has_hole_line = any(f.startswith(("CBORE", "CSK")) for f in call.flags)
+    if call.kind == "diameter" and not has_hole_line and (
+            any(f.startswith("THRU") for f in call.flags) or call.count > 1):
         match = _SECOND_HOLE_LINE.match(line)
-        if match and match.group(2):
+        if match and match.group(2) and not line[match.end():].strip():
             symbol, diameter, depth, spaced_depth, angle = match.groups()
             depth = depth or spaced_depth
             second = _number(diameter)
@@ -202,7 +206,7 @@ def parse_modifier_line(call: CallOut, text: str) -> bool:
                 call.flags.append(f"CSK={second:g}")
                 if angle:
                     call.flags.append(f"CSK_ANGLE={_number(angle):g}")
-            elif second > call.value:
+            elif call.value < second < 4 * call.value:
                 call.flags.append(f"CBORE={second:g}")
                 if depth:
                     call.flags.append(f"CBORE_DEPTH={_number(depth):g}")
@@ -211,15 +215,18 @@ def parse_modifier_line(call: CallOut, text: str) -> bool:
             call.text += "\n" + line
             return True
     words = re.sub(r"[^A-Z]+", " ", line.upper()).split()
-    if words and not any(c.isdigit() for c in line) and not _is_note(line):
-        _apply_modifiers(call, line)
-        call.text += "\n" + line
-        return True
-    if words and not any(c.isdigit() for c in line) and all(
-            w in {"OF", "RIB", "TYP", "SPACING", "START", "TO"} for w in words):
-        call.text += "\n" + line
-        return True
-    return False
+    if any(c.isdigit() for c in line) or not any(w in _MODIFIER_WORDS for w in words):
+        return False
+    if _is_note(line):
+        return False
+    _apply_modifiers(call, line)
+    call.text += "\n" + line
+    return True
+
+
+# Words that make a line without numbers part of the call-out above it.
+_MODIFIER_WORDS = {"THRU", "ALL", "TYP", "TYPICAL", "OF", "RIB", "DEEP", "REF", "SPACING",
+                   "EQ", "SP", "CBORE", "CSK", "SLOT", "START", "HOLES"}
 
 
 def sheet_units(texts: list[str]) -> str | None:

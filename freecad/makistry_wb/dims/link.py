@@ -38,6 +38,7 @@ class Quantity:
     direction: str | None  # "x" / "y" for spans (view directions)
     refs: list[int]
     anchor: tuple[float, float, float, float]  # image box (x0, y0, x1, y1) of what it measures
+    overall: bool = False  # the view's whole width or height
 
 
 def _to_image(view: plan.View, x: float, y: float) -> tuple[float, float]:
@@ -71,6 +72,9 @@ def _extremes(view: plan.View) -> dict[str, list[tuple[float, int]]]:
                     value = (prim.cx if axis == "x" else prim.cy) + sign * prim.r
                     coords[axis].append((value, index))
     _bx, _by, bw, bh = view.box
+    # Only coordinates inside the view (fitted arcs of huge radius reach far outside it).
+    coords["x"] = [(v, i) for v, i in coords["x"] if -_COORD_MERGE_PX <= v <= bw + _COORD_MERGE_PX]
+    coords["y"] = [(v, i) for v, i in coords["y"] if -_COORD_MERGE_PX <= v <= bh + _COORD_MERGE_PX]
     coords["x"] += [(0.0, -1), (float(bw), -1)]
     coords["y"] += [(0.0, -1), (float(bh), -1)]
     merged: dict[str, list[tuple[float, int]]] = {}
@@ -104,12 +108,16 @@ def quantities(view: plan.View) -> list[Quantity]:
                     anchor = (bx + a, by, bx + b, by + bh)
                 else:
                     anchor = (bx, by + bh - b, bx + bw, by + bh - a)
-                found.append(Quantity(b - a, "span", axis, refs, anchor))
+                extent = bw if axis == "x" else bh
+                overall = a <= _COORD_MERGE_PX and b >= extent - _COORD_MERGE_PX
+                found.append(Quantity(b - a, "span", axis, refs, anchor, overall))
     for index, prim in enumerate(view.primitives):
-        if isinstance(prim, (plan.Circle, plan.Arc)) and prim.r * 2 >= _MIN_PIXELS:
+        if isinstance(prim, (plan.Circle, plan.Arc)) and _MIN_PIXELS <= prim.r * 2 <= 1.05 * max(
+                bw, bh):
             x, y = _to_image(view, prim.cx, prim.cy)
             anchor = (x - prim.r, y - prim.r, x + prim.r, y + prim.r)
-            found.append(Quantity(2 * prim.r, "diameter", None, [index], anchor))
+            whole = min(abs(2 * prim.r - bw), abs(2 * prim.r - bh)) <= 2 * _COORD_MERGE_PX
+            found.append(Quantity(2 * prim.r, "diameter", None, [index], anchor, whole))
             found.append(Quantity(prim.r, "radius", None, [index], anchor))
     return found
 
@@ -127,6 +135,7 @@ class QuantityTable:
         self.direction = np.array([{"x": 0, "y": 1}.get(q.direction or "", -1) for q in items],
                                   int)
         self.anchor = np.array([q.anchor for q in items], float).reshape(-1, 4)
+        self.overall = np.array([q.overall for q in items], bool)
 
     def allowed(self, dim: plan.Dimension) -> np.ndarray:
         if dim.kind == "linear":
@@ -158,7 +167,14 @@ def _value_mm(dim: plan.Dimension) -> float:
 def vote_scale(dims: list[plan.Dimension], views: list[plan.View],
                tables: dict[int, QuantityTable]) -> float | None:
     """The mm-per-pixel scale most values agree on (one scale per sheet is the norm)."""
-    logs, owners, weights = [], [], []
+    logs, owners, weights, overalls = [], [], [], []
+    # Every value must fit inside its view: a lower bound on the scale (the second largest
+    # bound, so one misread value cannot set it).
+    bounds = sorted(
+        (_value_mm(d) / (1.05 * max(views[d.view_index].box[2], views[d.view_index].box[3], 1))
+         for d in dims if d.view_index is not None and d.kind in ("linear", "diameter")),
+        reverse=True)
+    floor = bounds[1] if len(bounds) > 1 else (bounds[0] if bounds else 0.0)
     for d_index, dim in enumerate(dims):
         table = tables.get(dim.view_index) if dim.view_index is not None else None
         if table is None or dim.kind == "angle" or dim.value <= 0 or dim.text_box is None:
@@ -169,7 +185,15 @@ def vote_scale(dims: list[plan.Dimension], views: list[plan.View],
         view = views[dim.view_index]
         size = max(view.box[2], view.box[3], 1)
         closeness = 1.0 / (1.0 + table.distance(dim.text_box)[mask] / (0.15 * size))
+        # Overall sizes are almost always dimensioned: a value matching one is strong evidence.
+        prior = np.where(table.overall[mask], 4.0, 1.0)
+        if dim.kind == "diameter":  # a circle drawn as such beats a span of the same size
+            prior = prior * np.where(table.kind[mask] == 1, 3.0, 0.5)
+        # Small quantities agree with any scale somewhere; large ones rarely do by chance.
+        prior = prior * (0.2 + np.sqrt(np.minimum(table.pixels[mask] / size, 1.0)))
+        closeness = closeness * prior
         logs.append(np.log(_value_mm(dim) / table.pixels[mask]))
+        overalls.append(table.overall[mask])
         owners.append(np.full(int(mask.sum()), d_index))
         weights.append(closeness)
     if not logs:
@@ -177,6 +201,13 @@ def vote_scale(dims: list[plan.Dimension], views: list[plan.View],
     log_scale = np.concatenate(logs)
     owner = np.concatenate(owners)
     weight = np.concatenate(weights)
+    overall = np.concatenate(overalls)
+    if floor > 0:
+        keep = log_scale >= math.log(floor)
+        if not keep.any():
+            return None
+        log_scale, owner, weight = log_scale[keep], owner[keep], weight[keep]
+        overall = overall[keep]
     width = math.log(1 + AGREEMENT)
     bins = np.floor((log_scale - log_scale.min()) / width).astype(int)
     n_bins = int(bins.max()) + 2
@@ -185,8 +216,25 @@ def vote_scale(dims: list[plan.Dimension], views: list[plan.View],
     # A value agrees with a scale when it falls in the bin or its neighbour.
     pair = np.maximum(best_per_dim[:, :-1], best_per_dim[:, 1:]).sum(axis=0)
     best_bin = int(pair.argmax())
-    chosen = (bins == best_bin) | (bins == best_bin + 1)
-    return float(np.exp(np.average(log_scale[chosen], weights=weight[chosen])))
+    chosen = np.flatnonzero((bins == best_bin) | (bins == best_bin + 1))
+    overall_ones = chosen[overall[chosen]]
+    if len(overall_ones):  # the view's own extents, when dimensioned, are the best evidence
+        return _refine(dims, overall_ones, log_scale, owner, weight)
+    return _refine(dims, chosen, log_scale, owner, weight)
+
+
+def _refine(dims: list[plan.Dimension], chosen: np.ndarray, log_scale: np.ndarray,
+            owner: np.ndarray, weight: np.ndarray) -> float:
+    # Refine: each agreeing value speaks once, through its most plausible quantity, and large
+    # quantities (a pixel of error matters less) count for more: sum of mm over sum of pixels.
+    per_dim: dict[int, tuple[float, float]] = {}
+    for k in chosen:
+        d_index = int(owner[k])
+        if d_index not in per_dim or weight[k] > per_dim[d_index][1]:
+            per_dim[d_index] = (float(log_scale[k]), float(weight[k]))
+    total_mm = sum(_value_mm(dims[i]) for i in per_dim)
+    total_px = sum(_value_mm(dims[i]) / math.exp(v) for i, (v, _w) in per_dim.items())
+    return total_mm / total_px
 
 
 def extension_lines(quantity: Quantity, box: tuple[int, int, int, int],

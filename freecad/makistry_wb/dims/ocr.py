@@ -29,10 +29,12 @@ MODEL_PACKAGE = "rapidocr"
 
 # The detector sees the image with its longer side at most this many pixels (speed), but never
 # shrunk so far that a 20 px character falls under about 12 px.
-_DET_MAX_SIDE = 2400
-_DET_THRESHOLD = 0.3
-_DET_BOX_THRESHOLD = 0.5
+_DET_MAX_SIDE = 1920
+_DET_THRESHOLD = 0.25
+_DET_BOX_THRESHOLD = 0.45
 _REC_HEIGHT = 48
+_EDGE_NOISE = "1|lI!-—_~一"
+_MAX_ASPECT = 18
 
 
 @dataclass
@@ -118,7 +120,7 @@ class OcrEngine:
             if float(prob[labels == label].mean()) < _DET_BOX_THRESHOLD:
                 continue
             # DB shrinks text regions when training; grow them back (unclip ratio 1.6).
-            grow = area * 1.6 / (2 * (w + h))
+            grow = max(area * 1.6 / (2 * (w + h)), 0.3 * min(w, h))
             x0, y0 = (x - grow) * sx, (y - grow) * sy
             x1, y1 = (x + w + grow) * sx, (y + h + grow) * sy
             x0, y0 = max(0, int(x0)), max(0, int(y0))
@@ -169,6 +171,11 @@ class OcrEngine:
                 confidences.append(float(score))
                 steps.append(step)
             previous = index
+        # A line or arrowhead touching the text reads as an unsure 1, | or dash at either end.
+        while text and text[0] in _EDGE_NOISE and confidences[0] < 0.75:
+            text, confidences, steps = text[1:], confidences[1:], steps[1:]
+        while text and text[-1] in _EDGE_NOISE and confidences[-1] < 0.75:
+            text, confidences, steps = text[:-1], confidences[:-1], steps[:-1]
         mean = float(np.mean(confidences)) if confidences else 0.0
         return "".join(text), mean, steps
 
@@ -182,8 +189,8 @@ class OcrEngine:
         crops, owners, turns = [], [], []
         for index, (x, y, w, h) in enumerate(boxes):
             crop = rgb[y:y + h, x:x + w]
-            if crop.size == 0:
-                continue
+            if crop.size == 0 or w > _MAX_ASPECT * h:
+                continue  # empty, or a line of prose far longer than any call-out
             if h > 1.3 * w:  # vertical text: read it turned both ways
                 for turn in (90, 270):
                     crops.append(np.ascontiguousarray(np.rot90(crop, turn // 90)))
@@ -232,7 +239,7 @@ def _same_line(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bo
     if overlap < 0.6 * min(ah, bh) or max(ah, bh) > 1.5 * min(ah, bh):
         return False
     gap = max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2])
-    return gap < 0.9 * min(ah, bh)
+    return gap < 0.6 * min(ah, bh)
 
 
 _ENGINE: OcrEngine | None = None

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Linking values to view geometry and solving the scale, on views built by hand."""
+
+import pytest
+
+from freecad.makistry_wb import plan
+from freecad.makistry_wb.dims import link, solve_scale
+
+
+def _rectangle(w, h):
+    return [plan.Line(0, 0, w, 0), plan.Line(w, 0, w, h), plan.Line(w, h, 0, h),
+            plan.Line(0, h, 0, 0)]
+
+
+def _front_and_right():
+    """A 100 x 40 x 60 mm block with a Ø20 hole, drawn at 0.2 mm/px but 0.3 % too wide."""
+    front = plan.View(role="front", box=(100, 400, 501, 200),
+                      primitives=_rectangle(501, 200) + [plan.Circle(250, 100, 50)])
+    right = plan.View(role="right", box=(700, 400, 300, 200), primitives=_rectangle(300, 200))
+    return [front, right]
+
+
+def _dim(value, kind, view_index, box, **kw):
+    return plan.Dimension(value=value, kind=kind, view_index=view_index, text_box=box,
+                          text=str(value), **kw)
+
+
+def test_values_link_to_the_geometry_they_measure():
+    views = _front_and_right()
+    dims = [
+        _dim(100, "linear", 0, (330, 630, 40, 20)),   # under the front view: its width
+        _dim(40, "linear", 0, (40, 490, 40, 20)),     # left of it: its height (model Z)
+        _dim(20, "diameter", 0, (380, 470, 40, 20)),  # beside the hole
+        _dim(60, "linear", 1, (830, 630, 40, 20)),    # under the right view: model Y
+        _dim(45, "angle", 1, (900, 380, 40, 20)),
+    ]
+    scale = link.link(dims, views)
+    assert scale == pytest.approx(0.2, rel=0.005)
+    width, height, hole, depth, angle = dims
+    assert width.axis == "x" and sorted(width.refs) == [1, 3]
+    assert height.axis == "z"
+    assert hole.refs == [4] and hole.axis is None
+    assert depth.axis == "y"
+    assert angle.refs == [] and angle.axis is None
+    solution = solve_scale(views, dims)
+    assert solution.source == "dimensions"
+    # The value, not the drawing, gives the size: 100 mm over 501 px.
+    assert solution.mm_per_px[0] == pytest.approx(100 / 501, rel=0.01)
+    assert set(map(id, solution.used)) == {id(width), id(height), id(hole), id(depth)}
+
+
+def test_a_value_that_fits_nothing_is_left_unused():
+    views = _front_and_right()
+    dims = [
+        _dim(100, "linear", 0, (330, 630, 40, 20)),
+        _dim(40, "linear", 0, (40, 490, 40, 20)),
+        _dim(60, "linear", 1, (830, 630, 40, 20)),
+        _dim(20, "diameter", 0, (380, 470, 40, 20)),
+        _dim(33, "linear", 0, (330, 370, 40, 20)),  # misprinted: nothing measures 165 px
+    ]
+    link.link(dims, views)
+    solution = solve_scale(views, dims)
+    assert dims[-1].refs == [] and dims[-1] in solution.unused
+    assert all(d in solution.used for d in dims[:4])
+
+
+def test_no_geometry_means_no_scale():
+    dims = [_dim(100, "linear", None, (0, 0, 10, 10))]
+    assert link.link(dims, []) is None
+    solution = solve_scale([], dims)
+    assert solution.source == "none" and solution.unused == dims
