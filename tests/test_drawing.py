@@ -150,6 +150,32 @@ def test_benchmark_render(family, tier, projection):
     assert sum(within) >= 0.75 * len(within)
 
 
+@pytest.mark.parametrize("kind", ["jpeg", "blur", "noise", "lowres", "rotate"])
+@pytest.mark.parametrize("family,projection", [("l_bracket", "third"), ("flange", "first")])
+def test_degraded_scans_keep_their_views(family, projection, kind):
+    import random
+
+    from PIL import Image
+
+    truth = _truth()
+    from benchmarks.variants import degrade
+
+    case = truth.render_case(family, "medium", 3, projection)
+    rgb = np.asarray(degrade(Image.fromarray(case.rgb), kind, random.Random(kind))
+                     .convert("RGB")).copy()
+    result = understand([LoadedImage(name=f"{kind}.png", format="PNG", rgb=rgb)])
+    ortho = _ortho(result)
+    assert set(ortho) == {"front", "top", "right"}
+    assert {v.projection for v in ortho.values()} == {projection}
+    scale = rgb.shape[1] / case.rgb.shape[1]  # lowres shrinks, rotate grows the canvas
+    if kind != "rotate":
+        for role, view in ortho.items():
+            assert view.box[2] == pytest.approx(case.views[role].box[2] * scale, abs=3)
+    else:
+        assert any("straightened" in w for w in result.warnings)
+        assert abs(ortho["front"].box[2] - ortho["top"].box[2]) <= 2
+
+
 def test_separate_images_follow_the_prompt():
     truth = _truth()
     case = truth.render_case("l_bracket", "medium", 2, "third")

@@ -36,6 +36,8 @@ class DrawingResult:
     timings_s: dict[str, float] = field(default_factory=dict)
     # What was set aside per image, for the report and the preview: (image index, kind, box).
     rejected: list[tuple[int, str, tuple[int, int, int, int]]] = field(default_factory=list)
+    # Rotation (degrees) applied to straighten each image; boxes refer to the straightened one.
+    straightened_deg: list[float] = field(default_factory=list)
 
 
 class _Clock:
@@ -78,8 +80,19 @@ def understand(images: list[LoadedImage], prompt: str = "",
     per_image: list[tuple[LoadedImage, list[Region], list[Placed], list]] = []
     for index, image in enumerate(images):
         layers = ink_layer.separate(image.name, image.rgb)
+        rgb = image.rgb
+        skew = layers.skew_deg
+        if abs(skew) >= 0.25:
+            rgb = ink_layer.straighten(image.rgb, skew)
+            layers = ink_layer.separate(image.name, rgb)
+            result.warnings.append(
+                f"{image.name}: the sheet was turned {abs(skew):.1f} degrees; it was straightened "
+                "before reading, and view boxes refer to the straightened image.")
+        else:
+            skew = 0.0
+        result.straightened_deg.append(skew)
         clock.lap("separate")
-        regions = find_regions(image.rgb, layers)
+        regions = find_regions(rgb, layers)
         clock.lap("regions")
         candidates = [r for r in regions if r.kind in ("view", "section")]
         if not candidates:
@@ -197,5 +210,7 @@ def render_preview(images: list[LoadedImage], result: DrawingResult) -> list[np.
     previews = []
     for index, image in enumerate(images):
         views = [v for v in result.views if v.image_index == index]
-        previews.append(preview_layer.render(image.rgb, views))
+        skew = result.straightened_deg[index] if index < len(result.straightened_deg) else 0.0
+        rgb = ink_layer.straighten(image.rgb, skew) if skew else image.rgb
+        previews.append(preview_layer.render(rgb, views))
     return previews
