@@ -73,10 +73,20 @@ def _missing_dependency(module: str, exc: ImportError) -> errors.MakistryError:
 
 def analyse(options: JobOptions, progress: ProgressCallback | None = None,
             cancel: threading.Event | None = None) -> Analysis:
-    """Validate, decode and understand the images, and plan the part. No FreeCAD needed."""
+    """Validate, decode and understand the images, and plan the part. No FreeCAD needed.
+    A failure carries what was understood until then as ``exc.analysis``, for the report."""
+    analysis = Analysis(options=options)
+    try:
+        return _analyse(analysis, progress, cancel)
+    except errors.MakistryError as exc:
+        exc.analysis = analysis
+        raise
+
+
+def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     from .imaging.load import load_image
 
-    analysis = Analysis(options=options)
+    options = analysis.options
     stages = _Stages(progress, cancel, analysis.timings_s)
     stages.enter("load", 0.02, "Reading images")
     options.validate()
@@ -293,6 +303,7 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
                 "it with the input image.")
             wrapped.__cause__ = exc
             exc = wrapped
+        analysis = analysis or getattr(exc, "analysis", None)
         if analysis is not None:
             analysis.timings_s["total"] = round(time.perf_counter() - start, 4)
         exc.report = report_for(analysis, options, parts, written, error=exc)
