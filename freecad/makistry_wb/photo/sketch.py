@@ -86,7 +86,7 @@ def _fit_piece(points: np.ndarray, tolerance: float) -> list:
     span = float(np.hypot(*(pts[-1] - pts[0])))
     if len(pts) >= 12:
         cx, cy, r, rms = fit_circle(pts)
-        if r > 4 and rms < max(1.0, 0.02 * r) and r < 1.5 * max(span, 1.0):
+        if r > 4 and rms < max(1.0, 0.012 * r) and r < max(span, 1.0):
             sagitta = r - math.sqrt(max(0.0, r * r - span * span / 4)) if r > span / 2 else r
             if sagitta > 2.5 * tolerance:
                 return [_Arc(cx, cy, r, pts)]
@@ -111,7 +111,7 @@ def _fit_piece(points: np.ndarray, tolerance: float) -> list:
             seg = pts[index[i]:index[j] + 1]
             cx, cy, r, rms = fit_circle(seg)
             chord = float(np.hypot(*(seg[-1] - seg[0])))
-            if r > 4 and rms < max(1.0, 0.03 * r) and r < 1.5 * chord:
+            if r > 4 and rms < max(1.0, 0.012 * r) and r < chord:
                 pieces.append(_Arc(cx, cy, r, seg))
                 i = j
                 continue
@@ -127,7 +127,7 @@ def _is_flat(arc: _Arc, tolerance: float) -> bool:
     chord = float(np.hypot(*(arc.points[-1] - arc.points[0])))
     r = arc.r
     sagitta = r - math.sqrt(max(0.0, r * r - chord * chord / 4)) if r > chord / 2 else r
-    return sagitta < 2.0 * tolerance or r > 6 * max(chord, 1.0)
+    return sagitta < 2.0 * tolerance or r > max(chord, 1.0)
 
 
 def _round_holes(banded: np.ndarray, diag: float) -> list[_Arc]:
@@ -173,6 +173,12 @@ def _trace(ink: np.ndarray, tolerance: float) -> tuple[list[_Line], list[_Arc]]:
             if r > 3 and rms < max(1.2, 0.08 * r):
                 arcs.append(_Arc(cx, cy, r, pts, closed=True))
                 continue
+        if closed:
+            # Start the loop at a corner (the point farthest from its centre) and stop short
+            # of the start: Douglas-Peucker needs two distinct ends.
+            start = int(np.argmax(np.hypot(*(pts - pts.mean(axis=0)).T)))
+            pts = np.roll(pts, -start, axis=0)[:-1]
+            lines.append(_Line(pts[-1].copy(), pts[0].copy()))
         for piece in _fit_piece(pts, tolerance):
             if isinstance(piece, _Arc) and _is_flat(piece, tolerance):
                 piece = _Line(*(np.asarray(p, float) for p in fit_line_points(piece.points)))
@@ -351,9 +357,9 @@ def clean_sketch(image: LoadedImage) -> LoadedImage:
     for line in lines:
         p0 = tuple(int(round(v)) for v in line.p0)
         p1 = tuple(int(round(v)) for v in line.p1)
-        cv2.line(canvas, p0, p1, 0, thickness, cv2.LINE_AA)
+        cv2.line(canvas, p0, p1, 0, thickness, cv2.LINE_8)
     for arc in arcs:
         poly = np.round(_arc_polyline(arc)).astype(np.int32).reshape(-1, 1, 2)
-        cv2.polylines(canvas, [poly], arc.closed, 0, thickness, cv2.LINE_AA)
+        cv2.polylines(canvas, [poly], arc.closed, 0, thickness, cv2.LINE_8)
     rgb = np.repeat(canvas[:, :, None], 3, axis=2)
     return LoadedImage(name=image.name, format="PNG", rgb=rgb, role=image.role)
