@@ -200,19 +200,23 @@ class Feature:
     evidence: List[str] = field(default_factory=list)
 
 
-@dataclass
-class PartPlan:
-    name: str = "Part"
-    units: str = "mm"
-    features: List[Feature] = field(default_factory=list)
-    warnings: List[str] = field(default_factory=list)
+class _Json:
+    """``to_json``/``from_json`` for the top-level plans."""
 
     def to_json(self) -> str:
         return to_json(self)
 
     @classmethod
-    def from_json(cls, text: str) -> PartPlan:
+    def from_json(cls, text: str):
         return from_dict(cls, json.loads(text))
+
+
+@dataclass
+class PartPlan(_Json):
+    name: str = "Part"
+    units: str = "mm"
+    features: List[Feature] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -229,16 +233,9 @@ class AssemblyPart:
 
 
 @dataclass
-class AssemblyPlan:
+class AssemblyPlan(_Json):
     name: str = "Assembly"
     parts: List[AssemblyPart] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return to_json(self)
-
-    @classmethod
-    def from_json(cls, text: str) -> AssemblyPlan:
-        return from_dict(cls, json.loads(text))
 
 
 def to_dict(obj: Any) -> Any:
