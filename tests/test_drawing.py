@@ -110,10 +110,16 @@ def test_sample_0101_holes_and_hidden_lines():
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample drawings not found at {SAMPLES}")
-def test_hand_sketch_isometric_is_not_a_view():
+def test_hand_sketch_views_and_isometric():
     result = understand([_load(SAMPLES / "bracket_hand_drawing.jpg")])
     ortho = _ortho(result)
-    assert len(ortho) >= 2
+    # The sketch's three views do not line up; their sizes still say which is which: the U
+    # profile (front), the slotted base (top, as wide as the front), the flange with its hole
+    # (right, as high as the front and as wide as the top is deep).
+    assert set(ortho) == {"front", "top", "right"}
+    assert ortho["front"].box[0] < 100 and ortho["right"].box[1] > 400
+    assert isinstance(ortho["right"].profiles[0].inner[0].primitives[0], plan.Circle)
+    assert any("matching sizes" in w for w in result.warnings)
     for view in ortho.values():
         x, y, w, h = view.box
         # The isometric sketch fills the lower left of the sheet.

@@ -22,7 +22,14 @@ runtime.add_dependency_paths()  # OpenCV may live in the Addon Manager's package
 
 from . import ink as ink_layer  # noqa: E402
 from . import preview as preview_layer  # noqa: E402
-from .roles import Placed, assign_roles, prompt_projection, prompt_roles, snap_boxes  # noqa: E402
+from .roles import (  # noqa: E402
+    Placed,
+    assign_by_sizes,
+    assign_roles,
+    prompt_projection,
+    prompt_roles,
+    snap_boxes,
+)  # noqa: E402
 from .segment import Region, find_regions  # noqa: E402
 from .vectorize import Frame, vectorise  # noqa: E402
 
@@ -150,6 +157,19 @@ def _name_views(per_image: list, hint_roles: list[str], hint_projection: str | N
         image, _candidates, placed, _layers = entry
         if len(placed) > 1 and not separate:
             projection = assign_roles(placed, hint_projection)
+            views = [p for p in placed if not p.is_section]
+            if any(p.role is None for p in views) and len(views) == 3:
+                before = [(p.role, p.projection) for p in views]
+                for p in views:
+                    p.role = None
+                if assign_by_sizes(views):
+                    projection = None
+                    warnings.append(
+                        f"{image.name}: the views do not line up as a projection; front, top and "
+                        "right were named from their matching sizes. Check the preview.")
+                else:
+                    for p, (role, proj) in zip(views, before):
+                        p.role, p.projection = role, proj
             snap_boxes(placed)
             if projection is None:
                 warnings.append(f"{image.name}: first or third angle could not be told.")

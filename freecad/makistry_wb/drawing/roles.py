@@ -171,3 +171,27 @@ def _resize(box: tuple, index: int, size: int) -> tuple:
     if index == 2:
         return (x + (w - size) // 2, y, size, h)
     return (x, y + (h - size) // 2, w, size)
+
+
+def assign_by_sizes(views: list[Placed], tolerance: float = 0.05) -> bool:
+    """Front, top and right for three views whose sizes agree as projections must (front width
+    = top width, front height = right height, top height = right width) when their layout
+    does not line up (hand sketches). Ties go to reading order: the first view read is the
+    front. Returns False, changing nothing, when no assignment fits."""
+    import itertools
+
+    if len(views) != 3:
+        return False
+
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= tolerance * max(a, b) + 2
+
+    reading = sorted(views, key=lambda v: (round(v.box[1] / max(v.box[3], 1)), v.box[0]))
+    for front, top, right in itertools.permutations(reading):
+        if (close(front.box[2], top.box[2]) and close(front.box[3], right.box[3])
+                and close(top.box[3], right.box[2])):
+            front.role, top.role, right.role = "front", "top", "right"
+            for view in views:
+                view.projection = None
+            return True
+    return False
