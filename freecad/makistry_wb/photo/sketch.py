@@ -193,6 +193,9 @@ def _rotate_to(line: _Line, angle_deg: float) -> None:
                                             math.sin(math.radians(angle_deg))]) >= 0 else -1.0
     d = sign * np.array([math.cos(math.radians(angle_deg)), math.sin(math.radians(angle_deg))])
     line.p0, line.p1 = mid - d * half, mid + d * half
+    if angle_deg % 90.0 == 0.0:  # exactly level or plumb: no rounding may tilt it later
+        axis = 1 if angle_deg % 180.0 == 0.0 else 0
+        line.p0[axis] = line.p1[axis] = round(float(mid[axis]))
 
 
 def _angle_gap(a: float, b: float) -> float:

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Hand-sketch cleanup: wobbly strokes straightened, gaps closed, and the drawing layer reading
+the cleaned sheet (a sketch drawn here, and the real pencil sketch in shared/samples)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from freecad.makistry_wb import plan
+from freecad.makistry_wb.drawing import understand
+from freecad.makistry_wb.imaging.load import LoadedImage, load_image
+from freecad.makistry_wb.options import ImageInput
+from freecad.makistry_wb.photo import clean_sketch
+
+
+def _hand_stroke(canvas, a, b, rng, wobble=2.5):
+    t = np.linspace(0, 1, 60)
+    pts = np.stack([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t], axis=1)
+    normal = np.array([-(b[1] - a[1]), b[0] - a[0]], float)
+    normal /= np.linalg.norm(normal)
+    pts += (wobble * np.sin(2 * np.pi * rng.uniform(0.8, 2.0) * t + rng.uniform(0, 6)))[:, None] \
+        * normal
+    cv2.polylines(canvas, [np.round(pts).astype(np.int32).reshape(-1, 1, 2)], False, 60, 3,
+                  cv2.LINE_AA)
+
+
+def _sketched_plate() -> LoadedImage:
+    """A 500 x 300 px plate with a round hole, pencil-grey strokes that wobble, one corner left
+    open by 10 px and the paper unevenly lit."""
+    rng = np.random.default_rng(7)
+    yy, xx = np.mgrid[0:600, 0:800]
+    canvas = (245 - 25 * xx / 800).astype(np.uint8)
+    x0, y0, x1, y1 = 150, 150, 650, 450
+    _hand_stroke(canvas, (x0, y0), (x1, y0 + 3), rng)
+    _hand_stroke(canvas, (x1, y0), (x1 - 2, y1), rng)
+    _hand_stroke(canvas, (x1, y1), (x0 + 10, y1 - 2), rng)  # stops short of the corner
+    _hand_stroke(canvas, (x0, y1 - 10), (x0 + 3, y0), rng)
+    angles = np.linspace(0, 2 * np.pi, 80)
+    radius = 40 + 1.5 * np.sin(3 * angles)
+    ring = np.stack([400 + radius * np.cos(angles), 300 + radius * np.sin(angles)], axis=1)
+    cv2.polylines(canvas, [np.round(ring).astype(np.int32).reshape(-1, 1, 2)], True, 60, 3,
+                  cv2.LINE_AA)
+    return LoadedImage("plate_sketch.png", "PNG", np.repeat(canvas[:, :, None], 3, axis=2))
+
+
+def test_cleaned_sketch_is_black_line_work_on_white():
+    clean = clean_sketch(_sketched_plate())
+    assert clean.rgb.shape == (600, 800, 3)
+    assert set(np.unique(clean.rgb)) <= {0, 255}
+
+
+def test_wobbly_plate_reads_as_a_rectangle_with_a_hole():
+    clean = clean_sketch(_sketched_plate())
+    result = understand([clean])
+    views = [v for v in result.views if v.role in plan.ORTHO_ROLES]
+    assert len(views) == 1
+    view = views[0]
+    # The outline is the drawn rectangle, straightened: four axis-aligned lines.
+    outer = view.profiles[0].loops[0]
+    lines = [p for p in outer.primitives if isinstance(p, plan.Line) and p.length() > 20]
+    assert len(lines) == 4
+    for line in lines:  # within half a degree of level or plumb (the hand was 1-2 degrees off)
+        angle = math.degrees(math.atan2(abs(line.y1 - line.y0), abs(line.x1 - line.x0)))
+        assert min(angle, 90 - angle) < 0.5
+    assert abs(view.box[2] - 500) <= 8 and abs(view.box[3] - 300) <= 8
+    holes = view.profiles[0].loops[1:]
+    assert len(holes) == 1 and isinstance(holes[0].primitives[0], plan.Circle)
+    assert math.isclose(holes[0].primitives[0].r, 40, abs_tol=4)
+
+
+def test_without_cleanup_the_open_corner_loses_the_plate():
+    """The same sketch read raw: the gap leaves no closed outline (what cleanup is for)."""
+    raw = _sketched_plate()
+    try:
+        result = understand([raw])
+    except Exception:  # noqa: BLE001 - any refusal shows the same thing
+        return
+    views = [v for v in result.views if v.role in plan.ORTHO_ROLES]
+    closed = [v for v in views if abs(v.box[2] - 500) <= 8 and abs(v.box[3] - 300) <= 8]
+    assert not closed
+
+
+def test_real_hand_sketch_gives_its_three_orthographic_views(samples_dir):
+    path = samples_dir / "bracket_hand_drawing.jpg"
+    clean = clean_sketch(load_image(ImageInput(path.name, path.read_bytes())))
+    result = understand([clean])
+    views = [v for v in result.views if v.role in plan.ORTHO_ROLES + ("unknown",)]
+    assert len(views) == 3
+    boxes = sorted(v.box for v in views)
+    # The U (plan of the bent bracket), the long face with its slot, the side face with a hole,
+    # at their places on the sheet (image pixels).
+    expected = [(53, 26, 430, 216), (535, 29, 433, 216), (632, 458, 219, 216)]
+    for got, want in zip(boxes, expected):
+        assert all(abs(g - w) <= 8 for g, w in zip(got, want)), (got, want)
+    side = next(v for v in views if v.box[0] > 600 and v.box[1] > 400)
+    circles = [loop for loop in side.profiles[0].loops[1:]
+               if isinstance(loop.primitives[0], plan.Circle)]
+    assert len(circles) == 1
+    # The U's outline: a band folded twice, far from its bounding box (not a filled block).
+    plan_view = next(v for v in views if v.box[0] < 100)
+    box_area = plan_view.box[2] * plan_view.box[3]
+    assert abs(plan_view.profiles[0].loops[0].area()) < 0.5 * box_area
