@@ -224,3 +224,24 @@ def test_through_slot_depth_from_hidden_walls(doc):
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(100 * 60 * 20 - 50 * 10 * 20, rel=0.02)
     assert len(body.Shape.Faces) == 10
+
+
+def test_printed_sizes_make_extents_exact(doc):
+    """A drawing a little off its scale (here 1.5 % along Y) still builds at the printed size."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    views = l_bracket_views()
+    for view in views:  # stretch Y by 1.5 %: the top view's height, the right view's width
+        fx, fy = {"top": (1.0, 1.015), "right": (1.015, 1.0)}.get(view.role, (1.0, 1.0))
+        view.box = (0, 0, view.box[2] * fx, view.box[3] * fy)
+        for prim in (p for loop in view.profiles[0].loops for p in loop.primitives):
+            for names, factor in ((("x0", "x1", "cx"), fx), (("y0", "y1", "cy"), fy)):
+                for name in names:
+                    if hasattr(prim, name):
+                        setattr(prim, name, getattr(prim, name) * factor)
+    plan, scale = plan_from_views(views, mm_per_px=0.5, printed=[("x", 120.0), ("y", 60.0),
+                                                                  ("z", 50.0), ("z", 10.0)])
+    assert scale.source == "dimensions"
+    assert scale.extents_mm == pytest.approx({"x": 120.0, "y": 60.0, "z": 50.0})
+    box = build_body(plan, doc).Shape.BoundBox
+    assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((120, 60, 50), abs=1e-6)

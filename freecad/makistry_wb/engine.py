@@ -125,8 +125,11 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     from .reconstruct import plan_from_views
 
     name = part_name(options)
+    printed = [(d.axis, d.value * (25.4 if d.unit == "in" else 1.0))
+               for d in analysis.dimensions_used
+               if d.kind == "linear" and d.axis in ("x", "y", "z")]
     analysis.plan, analysis.scale = plan_from_views(
-        drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions)
+        drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed)
     stages.leave()
     return analysis
 

@@ -36,11 +36,20 @@ DEFAULT_LONGEST_MM = 100.0
 DEFAULT_DEPTH_RATIO = 0.2
 
 
+# A printed overall size this close to a measured extent is taken as that extent, exactly.
+EXTENT_MATCH = 0.03
+
+
 @dataclass
 class ScaleInfo:
     mm_per_px: float
     source: str  # "dimensions", "prompt" or "default"
     extents_mm: dict[str, float] = field(default_factory=dict)
+    # Per model axis, where a printed overall size fixes the extent exactly.
+    axis_mm_per_px: dict[str, float] = field(default_factory=dict)
+
+    def along(self, axis: str) -> float:
+        return self.axis_mm_per_px.get(axis, self.mm_per_px)
 
 
 def _ortho_views(views: list[View]) -> list[View]:
@@ -64,9 +73,12 @@ def _extent_px(views: list[View]) -> dict[str, float]:
 
 
 def solve_scale(views: list[View], prompt: str, warnings: list[str],
-                mm_per_px: float | None = None) -> tuple[ScaleInfo, float]:
+                mm_per_px: float | None = None,
+                printed: list[tuple[str, float]] = ()) -> tuple[ScaleInfo, float]:
     """mm per pixel from the drawing's dimensions when given, else the prompt, else a stated
-    default; also the depth for a single view."""
+    default; also the depth for a single view. ``printed`` are (axis, mm) values read on the
+    drawing: one that matches an axis's extent makes that extent exact, so a part drawn a
+    little off still comes out at its printed size."""
     extents = _extent_px(views)
     longest_px = max(extents.values())
     sizes = parse_prompt_sizes(prompt)
@@ -85,6 +97,12 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
             f"No size was found; the longest extent was set to {DEFAULT_LONGEST_MM:.0f} mm. "
             "Add a dimension to the drawing or a size to the prompt, e.g. \"120 mm long\".")
     scale.extents_mm = {axis: px * scale.mm_per_px for axis, px in extents.items()}
+    for axis, measured in list(scale.extents_mm.items()):
+        matches = [mm for a, mm in printed if a == axis and abs(mm / measured - 1) < EXTENT_MATCH]
+        if matches:
+            exact = min(matches, key=lambda mm: abs(mm - measured))
+            scale.axis_mm_per_px[axis] = exact / extents[axis]
+            scale.extents_mm[axis] = exact
     missing = [axis for axis in "xyz" if axis not in scale.extents_mm]
     for axis in missing:
         depth = thickness_mm or DEFAULT_DEPTH_RATIO * max(scale.extents_mm.values())
@@ -99,19 +117,21 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
 class _ViewMapping:
     """Maps a view's coordinates (pixels, y up) to the sketch coordinates (mm) of its plane."""
 
-    def __init__(self, view: View, mm_per_px: float):
+    def __init__(self, view: View, scale: ScaleInfo):
         (self.ax, self.sx), (self.ay, self.sy), self.look = ROLE_AXES[view.role]
         self.plane, self.px, self.py = PLANE_FOR_AXIS[self.look]
         self.w, self.h = view.box[2], view.box[3]
-        self.s = mm_per_px
+        self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
+        self.k_look = scale.along(self.look)
+        self.s = (self.kx + self.ky) / 2  # for radii and tolerances
         # Mirroring one axis (or swapping them) reverses the turning sense of arcs.
         swapped = (self.ax, self.ay) != (self.px, self.py)
         self.mirrors = (self.sx * self.sy < 0) != swapped
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         model = {
-            self.ax: (x if self.sx > 0 else self.w - x) * self.s,
-            self.ay: (y if self.sy > 0 else self.h - y) * self.s,
+            self.ax: (x if self.sx > 0 else self.w - x) * self.kx,
+            self.ay: (y if self.sy > 0 else self.h - y) * self.ky,
         }
         return (model[self.px], model[self.py])
 
@@ -212,21 +232,21 @@ def _margin_loop(mapping: _ViewMapping, extents: dict[str, float]) -> Loop:
     return Loop([Line(*corners[i], *corners[(i + 1) % 4]) for i in range(4)])
 
 
-def _revolution_feature(axis: RevolveAxis, mm_per_px: float) -> Feature:
+def _revolution_feature(axis: RevolveAxis, scale: ScaleInfo) -> Feature:
     """A Revolution of the profile view's outline, halved along the axis."""
     profile = axis.profile
-    mapping = _ViewMapping(profile, mm_per_px)
-    circular = _ViewMapping(axis.circular, mm_per_px)
+    mapping = _ViewMapping(profile, scale)
+    circular = _ViewMapping(axis.circular, scale)
     # Where the axis lies, in model millimetres, from the circle's centre.
     centre = {circular.ax: 0.0, circular.ay: 0.0}
     cx, cy = axis.centre_px
-    centre[circular.ax] = (cx if circular.sx > 0 else circular.w - cx) * mm_per_px
-    centre[circular.ay] = (cy if circular.sy > 0 else circular.h - cy) * mm_per_px
+    centre[circular.ax] = (cx if circular.sx > 0 else circular.w - cx) * circular.kx
+    centre[circular.ay] = (cy if circular.sy > 0 else circular.h - cy) * circular.ky
     across = mapping.ax if mapping.ay == axis.axis else mapping.ay
     axis_coord = 0 if across == mapping.ax else 1
     sign = mapping.sx if axis_coord == 0 else mapping.sy
     extent = profile.box[2] if axis_coord == 0 else profile.box[3]
-    axis_px = centre[across] / mm_per_px
+    axis_px = centre[across] / scale.along(across)
     axis_value = axis_px if sign > 0 else extent - axis_px
     half = half_outline(profile.profiles[0].loops[0].polygon(), axis_coord, axis_value)
     sketch = _sketch_for_loops([polygon_loop(half)], mapping, "")
@@ -242,15 +262,15 @@ def _revolution_feature(axis: RevolveAxis, mm_per_px: float) -> Feature:
                   f"{profile.role} view outline symmetric about the axis"])
 
 
-def _floor_pocket(floor: Floor, number: int, mm_per_px: float,
+def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
                   extents: dict[str, float]) -> Feature:
     """A pocket from the viewer's side of the part down to the floor's level."""
-    mapping = _ViewMapping(floor.view, mm_per_px)
+    mapping = _ViewMapping(floor.view, scale)
     side = VIEWER_SIDE[floor.view.role] * (-1 if floor.from_far_side else 1)
     near = extents[mapping.look] if side > 0 else 0.0
     sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
     sketch.offset = near
-    depth = abs(near - floor.level_px * mm_per_px)
+    depth = abs(near - floor.level_px * mapping.k_look)
     return Feature(
         name=f"Pocket{number}", operation="pocket", sketch=sketch,
         params={"length": depth, "direction": f"{'-' if side > 0 else '+'}{mapping.look}"},
@@ -258,7 +278,8 @@ def _floor_pocket(floor: Floor, number: int, mm_per_px: float,
 
 
 def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
-                    mm_per_px: float | None = None) -> tuple[PartPlan, ScaleInfo]:
+                    mm_per_px: float | None = None,
+                    printed: list[tuple[str, float]] = ()) -> tuple[PartPlan, ScaleInfo]:
     """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
     ortho = _ortho_views(views)
     if not ortho:
@@ -267,16 +288,16 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             "No orthographic view with a closed outline was found. Use a drawing with at least "
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
-    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px)
+    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed)
     extents = scale.extents_mm
 
     axis = find_axis(ortho, ROLE_AXES)
     if axis is not None:
         base = axis.profile
-        plan.features.append(_revolution_feature(axis, scale.mm_per_px))
+        plan.features.append(_revolution_feature(axis, scale))
     else:
         base = next((v for v in ortho if v.role == "front"), ortho[0])
-        mapping = _ViewMapping(base, scale.mm_per_px)
+        mapping = _ViewMapping(base, scale)
         sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "")
         plan.features.append(Feature(
             name=f"{base.role.capitalize()}Outline", operation="pad", sketch=sketch,
@@ -286,7 +307,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     for view in ortho:
         if view is base:
             continue
-        mapping = _ViewMapping(view, scale.mm_per_px)
+        mapping = _ViewMapping(view, scale)
         margin = _margin_loop(mapping, extents)
         sketch = Sketch(plane=mapping.plane, geometry=list(margin.primitives))
         sketch.constraints += _loop_constraints(sketch.geometry, 0, 4, 1e-6)
@@ -297,5 +318,5 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             evidence=[f"{view.role} view outline and see-through holes"]))
 
     for number, floor in enumerate(find_floors(ortho, ROLE_AXES), start=1):
-        plan.features.append(_floor_pocket(floor, number, scale.mm_per_px, extents))
+        plan.features.append(_floor_pocket(floor, number, scale, extents))
     return plan, scale
