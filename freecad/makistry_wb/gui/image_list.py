@@ -33,6 +33,21 @@ def check_image(image: ImageInput) -> None:
             source=image.name)
 
 
+class _ElidedLabel(QtGui.QLabel):
+    """A file name that shortens itself with "..." in the middle when the panel is narrow."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.full_text = text
+        self.setMinimumWidth(10)
+        self.setSizePolicy(QtGui.QSizePolicy.Ignored, QtGui.QSizePolicy.Preferred)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self.full_text, QtCore.Qt.ElideMiddle,
+                                                   max(10, self.width())))
+
+
 class _ImageRow(QtGui.QFrame):
     """One image: thumbnail, name, role and remove."""
 
@@ -52,10 +67,8 @@ class _ImageRow(QtGui.QFrame):
         self.thumbnail.setAlignment(QtCore.Qt.AlignCenter)
         layout.addWidget(self.thumbnail)
         column = QtGui.QVBoxLayout()
-        self.name = QtGui.QLabel(os.path.basename(image.name))
+        self.name = _ElidedLabel(os.path.basename(image.name))
         self.name.setToolTip(image.name)
-        self.name.setMinimumWidth(10)
-        self.name.setSizePolicy(QtGui.QSizePolicy.Ignored, QtGui.QSizePolicy.Preferred)
         column.addWidget(self.name)
         self.role = QtGui.QComboBox()
         self.role.addItems(list(VIEW_ROLE_HINTS))
