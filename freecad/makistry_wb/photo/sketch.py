@@ -366,3 +366,67 @@ def clean_sketch(image: LoadedImage) -> LoadedImage:
         cv2.polylines(canvas, [poly], arc.closed, 0, thickness, cv2.LINE_8)
     rgb = np.repeat(canvas[:, :, None], 3, axis=2)
     return LoadedImage(name=image.name, format="PNG", rgb=rgb, role=image.role)
+
+
+def add_sketch_holes(views: list, clean: LoadedImage, image_index: int = 0) -> int:
+    """Post-process the drawing layer's views of a cleaned sketch: closed non-round outlines
+    drawn inside a view and clear of its outline (a slot, a square cut-out) become see-through
+    inner loops, as the drawing layer already does for circles. Returns how many were added."""
+    from .. import plan
+    from ..drawing.vectorize import Frame
+    from .outline import contour_loop, loop_area
+
+    ink = (clean.gray < 128).astype(np.uint8) * 255
+    added = 0
+    for view in views:
+        if view.image_index != image_index or view.role not in plan.ORTHO_ROLES + ("unknown",):
+            continue
+        if not view.profiles or not view.profiles[0].loops:
+            continue
+        x, y, w, h = view.box
+        pad = 6
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        crop = ink[y0:y + h + pad, x0:x + w + pad]
+        contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+        if hierarchy is None:
+            continue
+        depth = cv2.distanceTransform(crop, cv2.DIST_L2, 3)
+        frame = Frame(view.box, (0, 0))
+        profile = view.profiles[0]
+        circles = [lp.primitives[0] for lp in profile.loops[1:]
+                   if len(lp.primitives) == 1 and isinstance(lp.primitives[0], plan.Circle)]
+        stroke = max(2.0, 2.0 * float(np.percentile(depth[crop > 0], 90)) if crop.any()
+                     else 2.0)
+        for contour, hier in zip(contours, hierarchy[0]):
+            if hier[3] < 0:
+                continue  # ink's outer boundary, not enclosed paper
+            area = cv2.contourArea(contour)
+            if area < max(50.0, 0.003 * w * h) or area > 0.2 * w * h:
+                continue  # a speck, or a face of the view
+            region = np.zeros_like(crop)
+            cv2.drawContours(region, [contour], -1, 255, -1)
+            # Clear of every other line: just beyond its own stroke there is only paper (a
+            # corner or a face between outline lines has other strokes right there).
+            near = cv2.dilate(region, np.ones((int(2 * stroke) + 3,) * 2, np.uint8))
+            ring = cv2.dilate(region, np.ones((int(5 * stroke) + 7,) * 2, np.uint8))
+            band = (ring > 0) & (near == 0)
+            if ring[:2].any() or ring[-2:].any() or ring[:, :2].any() or ring[:, -2:].any():
+                continue
+            if (crop[band] > 0).mean() > 0.05:
+                continue
+            moments = cv2.moments(contour)
+            cx = moments["m10"] / moments["m00"] + x0
+            cy = moments["m01"] / moments["m00"] + y0
+            vx, vy = frame.point(cx, cy)
+            if any(math.hypot(vx - c.cx, vy - c.cy) < c.r for c in circles):
+                continue  # already a round hole
+            # The stroke's centre line lies half a stroke outside the enclosed paper.
+            grown = cv2.dilate(region, cv2.getStructuringElement(
+                cv2.MORPH_ELLIPSE, (int(stroke) | 1, int(stroke) | 1)))
+            outline, _ = cv2.findContours(grown, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+            points = max(outline, key=cv2.contourArea).reshape(-1, 2).astype(float) + [x0, y0]
+            loop = contour_loop(points, frame, ccw=False)
+            if loop_area(loop) > 0:
+                profile.loops.append(loop)
+                added += 1
+    return added
