@@ -187,3 +187,25 @@ def test_blank_photo_is_refused():
     arr = (arr + np.random.default_rng(1).normal(0, 3, arr.shape)).clip(0, 255).astype(np.uint8)
     message = _refusal(Image.fromarray(arr), "empty.jpg")
     assert "contrast" in message or "no part" in message
+
+
+def test_separate_components_are_separate_profiles(bench, App):
+    """Two parts side by side (assembly mode): the largest is profile 0, the other follows."""
+    import Part
+
+    from freecad.makistry_wb.photo import understand_photos
+
+    big = Part.makeBox(80, 20, 40)
+    small = Part.makeBox(30, 20, 25, App.Vector(110, 0, 0))
+    pair = Part.makeCompound([big, small])
+    result = understand_photos([_photo(bench, pair, "front", "pair.jpg")], "front photo")
+    view = result.views[0]
+    assert len(view.profiles) == 2
+    widths = []
+    for profile in view.profiles:
+        xs = [x for p in profile.loops[0].primitives if isinstance(p, plan.Line)
+              for x in (p.x0, p.x1)]
+        widths.append(max(xs) - min(xs))
+    # Same scale in one photo: the widths keep the parts' 80 : 30 ratio.
+    assert widths[0] / widths[1] == pytest.approx(80 / 30, rel=0.02)
+    assert any("separate objects" in w for w in result.warnings)

@@ -28,9 +28,9 @@ from .outline import (  # noqa: E402
     view_from_contours,
 )
 from .segment import segment  # noqa: E402
-from .sketch import clean_sketch  # noqa: E402
+from .sketch import add_sketch_holes, clean_sketch  # noqa: E402
 
-__all__ = ["understand_photos", "clean_sketch"]
+__all__ = ["understand_photos", "clean_sketch", "add_sketch_holes"]
 
 _DEFAULT_ORDER = ("front", "top", "right")
 
