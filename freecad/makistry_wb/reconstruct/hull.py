@@ -146,9 +146,25 @@ class _ViewMapping:
         start, end = self.point(*prim.start()), self.point(*prim.end())
         if self.mirrors:
             start, end = end, start
+        cx, cy, r = _circle_through(start, end, (cx, cy))
         a0 = math.degrees(math.atan2(start[1] - cy, start[0] - cx)) % 360.0
         a1 = math.degrees(math.atan2(end[1] - cy, end[0] - cx)) % 360.0
         return Arc(cx, cy, r, a0, a1, prim.line_type)
+
+
+def _circle_through(start, end, centre) -> tuple[float, float, float]:
+    """The circle through both ends nearest ``centre``: the ends of a mapped arc stay exactly
+    on its neighbours' ends when the two axes are scaled a little differently."""
+    radius = (math.dist(centre, start) + math.dist(centre, end)) / 2
+    mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+    half = math.dist(start, end) / 2
+    if half < 1e-9:
+        return centre[0], centre[1], radius
+    nx, ny = -(end[1] - start[1]) / (2 * half), (end[0] - start[0]) / (2 * half)
+    if (centre[0] - mx) * nx + (centre[1] - my) * ny < 0:
+        nx, ny = -nx, -ny
+    t = math.sqrt(max(radius * radius - half * half, 0.0))
+    return mx + nx * t, my + ny * t, max(radius, half)
 
 
 def _endpoints(prim) -> list[tuple[int, tuple[float, float]]]:
