@@ -38,6 +38,7 @@ DEFAULT_DEPTH_RATIO = 0.2
 
 # A printed overall size this close to a measured extent is taken as that extent, exactly.
 EXTENT_MATCH = 0.03
+CHAIN_MATCH = 0.006
 
 
 @dataclass
@@ -98,7 +99,12 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
             "Add a dimension to the drawing or a size to the prompt, e.g. \"120 mm long\".")
     scale.extents_mm = {axis: px * scale.mm_per_px for axis, px in extents.items()}
     for axis, measured in list(scale.extents_mm.items()):
-        matches = [mm for a, mm in printed if a == axis and abs(mm / measured - 1) < EXTENT_MATCH]
+        values = [mm for a, mm in printed if a == axis]
+        matches = [mm for mm in values if abs(mm / measured - 1) < EXTENT_MATCH]
+        # An overall size is often a chain of two printed sizes (e.g. 21 + 30 = 51): taken
+        # only when it matches closely, since many pairs come near any length.
+        matches = matches or [a + b for i, a in enumerate(values) for b in values[i + 1:]
+                              if abs((a + b) / measured - 1) < CHAIN_MATCH]
         if matches:
             exact = min(matches, key=lambda mm: abs(mm - measured))
             scale.axis_mm_per_px[axis] = exact / extents[axis]
