@@ -19,6 +19,7 @@ class InkLayers:
     """The masks every later stage works on (all uint8 0/255, image size)."""
 
     ink: np.ndarray  # dark neutral pixels inside the drawing area: the candidate geometry
+    outline: np.ndarray  # the heavy lines among them (all of ``ink`` without line weights)
     colour: np.ndarray  # saturated pixels (coloured dimensions, centre marks, notes, shading)
     paper: np.ndarray  # background
     gray: np.ndarray  # uint8 grey levels
@@ -68,8 +69,9 @@ def check_readable(name: str, gray: np.ndarray) -> None:
                             "150 dpi.")
 
 
-def estimate_stroke_width(mask: np.ndarray) -> float:
-    """Median width of the strokes in ``mask`` from the distance transform's ridges."""
+def estimate_stroke_width(mask: np.ndarray, percentile: float = 50.0) -> float:
+    """Width of the strokes in ``mask`` (the median, or another percentile) from the distance
+    transform's ridges."""
     if not mask.any():
         return 1.0
     dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
@@ -77,7 +79,7 @@ def estimate_stroke_width(mask: np.ndarray) -> float:
     values = dist[ridge]
     if values.size == 0:
         return 1.0
-    return float(max(1.0, 2.0 * np.median(values) - 1.0))
+    return float(max(1.0, 2.0 * np.percentile(values, percentile) - 1.0))
 
 
 def _drop_specks(ink: np.ndarray, max_area: int = 2) -> np.ndarray:
@@ -155,10 +157,30 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
         ink = cv2.bitwise_and(ink, area)
     else:
         area = np.full_like(ink, 255)
-    return InkLayers(ink=ink, colour=colour, paper=paper, gray=gray, spread=spread,
-                     paper_level=paper_level, drawing_area=area,
-                     stroke_width=estimate_stroke_width(ink), skew_deg=skew,
+    outline = heavy_lines(ink)
+    return InkLayers(ink=ink, outline=outline, colour=colour, paper=paper, gray=gray,
+                     spread=spread, paper_level=paper_level, drawing_area=area,
+                     stroke_width=estimate_stroke_width(outline), skew_deg=skew,
                      frame_box=frame_box)
+
+
+def heavy_lines(ink: np.ndarray) -> np.ndarray:
+    """The part's outlines when the drawing uses line weights: visible and hidden lines drawn
+    heavier than dimension, extension, leader and centre lines. Returns ``ink`` itself when
+    the weights do not tell them apart (one weight throughout, or a low-resolution scan)."""
+    heavy = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((3, 3), np.uint8))))
+    total = float(np.count_nonzero(ink))
+    if total == 0:
+        return ink
+    heavy_share = np.count_nonzero(heavy) / total
+    light_share = np.count_nonzero(light) / total
+    # Only clearly heavy strokes: at low resolution every line is thin and opening would break
+    # the outlines themselves.
+    if (heavy_share >= 0.4 and light_share >= 0.08
+            and estimate_stroke_width(heavy, percentile=75) >= 2.5):
+        return heavy
+    return ink
 
 
 def estimate_skew_deg(ink: np.ndarray) -> float:

@@ -171,11 +171,12 @@ def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
 def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
     """Every group of line work in the drawing area, classified."""
     ink = layers.ink
+    outline = layers.outline
     stroke = layers.stroke_width
     height, width = ink.shape
     diag = float(np.hypot(width, height))
     join = _odd(max(5.0, 0.004 * diag))  # bridges dash gaps, not the space between views
-    grouped = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join)))
+    grouped = cv2.dilate(outline, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join)))
     grouped = _fill_holes(grouped)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
     min_size = 0.03 * diag
@@ -189,7 +190,7 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         ink_crop = np.where(member, ink[crop], 0).astype(np.uint8)
         if not ink_crop.any():
             continue
-        sil = _silhouette(ink_crop, stroke)
+        sil = _silhouette(np.where(member, outline[crop], 0).astype(np.uint8), stroke)
         if not sil.any():
             regions.append(Region("text", (x, y, w, h), (x, y, w, h), sil, ink_crop,
                                   reason="open lines only (no closed outline)"))
