@@ -102,3 +102,18 @@ def test_runs_under_another_python3_by_reexec(tmp_path):
     proc = convert(DEMO, "-o", tmp_path / "d.stl", "--prompt", "120 mm long", python=other)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "d.stl").stat().st_size > 1000
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="the demo drawing is rendered by benchmarks/")
+def test_mesh_tolerance_is_settable(tmp_path, App):
+    import trimesh
+
+    sizes = {}
+    for tolerance in ("0.5", "0.005"):
+        out = tmp_path / f"d{tolerance}.stl"
+        proc = convert(DEMO, "-o", out, "--prompt", "120 mm long", "--mesh-tolerance", tolerance)
+        assert proc.returncode == 0, proc.stderr
+        mesh = trimesh.load(out)
+        assert mesh.is_watertight
+        sizes[tolerance] = len(mesh.faces)
+    assert sizes["0.005"] > 2 * sizes["0.5"]

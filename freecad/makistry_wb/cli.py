@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--report", metavar="REPORT.json")
     convert.add_argument("--preview", metavar="PREVIEW.png")
     convert.add_argument("--plan", metavar="PLAN.json", help="also write the PartPlan")
+    convert.add_argument("--mesh-tolerance", type=float, metavar="MM",
+                         help="STL/3MF/GLB chord tolerance in mm (default: from the part's size)")
 
     serve = sub.add_parser("serve", help="serve the image-to-CAD HTTP API")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
@@ -102,6 +104,7 @@ def convert(args: argparse.Namespace, argv: list[str]) -> int:
             _reexec_with_freecad_python(argv)
         runtime.import_freecad()
         report = engine.run_job(options, outputs, preview_path=args.preview, plan_path=args.plan,
+                                mesh_tolerance_mm=args.mesh_tolerance,
                                 progress=_print_progress if sys.stderr.isatty() else None)
     except errors.MakistryError as exc:
         report = getattr(exc, "report", None) or engine.report_for(None, options, error=exc)

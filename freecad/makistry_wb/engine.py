@@ -269,6 +269,7 @@ def save_preview(analysis: Analysis, path: str) -> None:
 
 def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
             preview_path: str | None = None, plan_path: str | None = None,
+            mesh_tolerance_mm: float | None = None,
             progress: ProgressCallback | None = None,
             cancel: threading.Event | None = None) -> dict[str, Any]:
     """Run one job headless and return its report; raises MakistryError on failure with the
@@ -293,7 +294,7 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
 
         stages.enter("export", 0.85, "Exporting")
         for path in outputs:
-            written.append(export_parts(parts, path))
+            written.append(export_parts(parts, path, tolerance=mesh_tolerance_mm))
         stages.leave()
         if progress:
             progress(1.0, "Done")
