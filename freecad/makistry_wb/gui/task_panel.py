@@ -301,6 +301,9 @@ class ImageToCadPanel:
         else:
             self.worker = LocalWorker(options)
         self.worker.progressed.connect(self._on_progress)
+        if hasattr(self.worker, "preview_ready"):
+            self.worker.preview_ready.connect(self._show_preview_file)
+        self.preview.clear()
         self.worker.finished.connect(self._on_worker_finished)
         self._set_inputs_enabled(False)
         self.preview_box.hide()
@@ -321,8 +324,7 @@ class ImageToCadPanel:
             self._fail(worker.error)
             return
         self._show_preview(worker)
-        self._on_progress(0.7, "Building the body in the document (FreeCAD is busy for a "
-                               "moment)")
+        self._on_progress(0.95, "Adding the result to the document")
         QtGui.QApplication.setOverrideCursor(QtCore.Qt.WaitCursor)
         QtGui.QApplication.processEvents()  # paint the preview before the build blocks
         started = time.perf_counter()
@@ -411,18 +413,20 @@ class ImageToCadPanel:
         self._on_progress(1.0, f"Done: {described}. OK keeps it, Cancel removes it, "
                                "Run again after changing a role or the hint.")
 
+    def _show_preview_file(self, path):
+        """The engine's annotated views (view boxes, line types, dimensions), as soon as the
+        analysis has written them; the body is still being built."""
+        pixmap = QtGui.QPixmap(path)
+        if pixmap.isNull():
+            return
+        target = max(160, min(480, self.form.width() - 30))
+        self.preview.setPixmap(pixmap.scaledToWidth(target, QtCore.Qt.SmoothTransformation))
+        self.preview_box.show()
+
     def _show_preview(self, worker):
-        """The engine's annotated views (local) and the views and warnings as text."""
+        """The views found and the warnings, as text under the preview."""
         lines = worker.view_lines + [f"Warning: {w}" for w in worker.warnings]
         self.summary.setText("\n".join(lines) or "No details from this backend.")
-        if worker.previews:
-            array = worker.previews[0]
-            height, width = array.shape[:2]
-            image = QtGui.QImage(array.tobytes(), width, height, 3 * width,
-                                 QtGui.QImage.Format_RGB888)
-            pixmap = QtGui.QPixmap.fromImage(image.copy())
-            target = max(160, min(480, self.form.width() - 30))
-            self.preview.setPixmap(pixmap.scaledToWidth(target, QtCore.Qt.SmoothTransformation))
         self.preview_box.show()
 
     # -- task dialog protocol ---------------------------------------------------------------
@@ -444,7 +448,7 @@ class ImageToCadPanel:
             return False
         worker = self.worker
         if worker is not None and worker.isRunning():
-            worker.cancel.set()  # checked between stages; the GUI does not wait for it
+            worker.stop()  # the GUI does not wait for it
             _CANCELLED_WORKERS.add(worker)
             worker.finished.connect(lambda: _CANCELLED_WORKERS.discard(worker))
         for _ in range(self.committed):

@@ -2,12 +2,17 @@
 """The two backends behind the panel, each a QThread for the long part and a main-thread
 ``build`` that changes the document (the panel wraps it in its transaction).
 
-- LocalWorker: engine.analyse on the thread; engine.build on the main thread.
+- LocalWorker: the local engine in a child process (analysis and build); the main thread
+  merges the finished body into the document.
 - RemoteWorker: the API client (submit, poll, download a STEP) on the thread; the STEP is
   imported as a Part::Feature on the main thread (api/remote.py does both halves)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tempfile
 import threading
 
@@ -15,6 +20,7 @@ from PySide import QtCore
 
 from .. import engine, errors, runtime
 from ..options import JobOptions
+from .resources import ROOT
 
 
 class _Worker(QtCore.QThread):
@@ -38,9 +44,9 @@ class _Worker(QtCore.QThread):
     def work(self):
         raise NotImplementedError
 
-    @property
-    def previews(self) -> list:
-        return []
+    def stop(self):
+        """Ask the work to end; it checks between stages."""
+        self.cancel.set()
 
     @property
     def view_lines(self) -> list[str]:
@@ -49,35 +55,119 @@ class _Worker(QtCore.QThread):
 
 
 class LocalWorker(_Worker):
-    """Reads the images and plans the part with the local engine."""
+    """Runs the local engine in a separate Python process (gui/build_process.py): reading the
+    images and building the body both happen there; the main thread only merges the finished
+    body into the document, so the GUI keeps answering and Cancel stops the job at once."""
 
     backend = "local"
+    preview_ready = QtCore.Signal(str)
 
     def __init__(self, options: JobOptions):
         super().__init__(options)
-        self.analysis = None
+        self.folder = tempfile.mkdtemp(prefix="makistry-job-")
+        self.result_path = os.path.join(self.folder, "result.FCStd")
+        self.preview_path = os.path.join(self.folder, "preview.png")
+        self.report_path = os.path.join(self.folder, "report.json")
+        self.job_report: dict = {}
+        self.process = None
+
+    def _write_job(self) -> str:
+        images = []
+        for index, image in enumerate(self.options.images):
+            path = os.path.join(self.folder, f"image_{index}")
+            with open(path, "wb") as handle:
+                handle.write(image.data)
+            images.append({"path": path, "name": image.name, "role": image.role})
+        job = {"images": images, "prompt": self.options.prompt,
+               "design_mode": self.options.design_mode,
+               "output_format": self.options.output_format, "result": self.result_path,
+               "preview": self.preview_path, "report": self.report_path}
+        path = os.path.join(self.folder, "job.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(job, handle)
+        return path
+
+    def _environment(self) -> dict:
+        """This FreeCAD's package folders and the workbench's checkout, for the child."""
+        vendor = [p for p in sys.path if "AdditionalPythonPackages" in p]
+        paths = [ROOT] + vendor + [p for p in os.environ.get("PYTHONPATH", "").split(
+            os.pathsep) if p]
+        return dict(os.environ, PYTHONPATH=os.pathsep.join(paths), PYTHONUNBUFFERED="1")
 
     def work(self):
-        self.analysis = engine.analyse(self.options, self.progressed.emit, self.cancel)
+        command = [runtime.python_executable(), "-m", "freecad.makistry_wb.gui.build_process",
+                   self._write_job()]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self._environment(),
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        stdin=subprocess.DEVNULL, text=True)
+        preview_sent = False
+        for line in self.process.stdout:
+            if self.cancel.is_set():
+                break
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue  # anything else a library prints
+            self.progressed.emit(float(message["progress"]), message["stage"])
+            if not preview_sent and os.path.exists(self.preview_path):
+                preview_sent = True
+                self.preview_ready.emit(self.preview_path)
+        if self.cancel.is_set():
+            self.process.kill()
+            self.process.wait()
+            return
+        stderr = self.process.stderr.read()
+        self.process.wait()
+        try:
+            with open(self.report_path, encoding="utf-8") as handle:
+                self.job_report = json.load(handle)
+        except (OSError, ValueError):
+            raise errors.MakistryError(
+                errors.BUILD_FAILED, "The local engine stopped without a report (exit "
+                f"{self.process.returncode}): {stderr.strip()[-600:]}") from None
+        error = self.job_report.get("error")
+        if self.job_report.get("status") != "success":
+            raise errors.MakistryError(error.get("code", errors.BUILD_FAILED),
+                                       error.get("message", "The job failed."))
+        if not preview_sent and os.path.exists(self.preview_path):
+            self.preview_ready.emit(self.preview_path)
 
-    @property
-    def previews(self):
-        return self.analysis.previews if self.analysis is not None else []
+    def stop(self):
+        """Cancel: the child process ends at once."""
+        self.cancel.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
 
     @property
     def warnings(self):
-        return self.analysis.warnings if self.analysis is not None else []
+        return list(self.job_report.get("warnings", []))
 
     @property
     def view_lines(self):
-        views = self.analysis.views if self.analysis is not None else []
-        return [f"{view.role} view in image {view.image_index + 1}" for view in views]
+        return [f"{view['role']} view in image {view['image'] + 1}"
+                for view in self.job_report.get("views", [])]
 
     def build(self, doc, container=None) -> list:
-        return engine.build(self.analysis, doc, container=container)
+        """Merge the finished body into ``doc`` (inside the caller's transaction)."""
+        before = {obj.Name for obj in doc.Objects}
+        doc.mergeProject(self.result_path)
+        bodies = [obj for obj in doc.Objects
+                  if obj.Name not in before and obj.TypeId == "PartDesign::Body"]
+        if not bodies:
+            raise errors.MakistryError(
+                errors.BUILD_FAILED, "The local engine's result holds no body. Run again; if "
+                "it persists, report the images.")
+        for body in bodies:
+            body.Label = engine.part_name(self.options)
+            if container is not None:
+                container.addObject(body)
+        return bodies
 
     def report(self, parts, outputs) -> dict:
-        return engine.report_for(self.analysis, self.options, parts, outputs)
+        report = dict(self.job_report)
+        report["outputs"] = list(outputs)
+        report["parts"] = engine.describe_parts(parts)
+        return report
 
 
 class RemoteWorker(_Worker):
