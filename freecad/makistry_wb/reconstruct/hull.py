@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The visual hull as PartDesign-style features.
+"""Labelled views -> PartPlan: the visual hull, refined, as PartDesign-style features.
 
-The first orthographic view's silhouette (with its see-through holes) is padded through the
-part's depth; every other view removes what lies outside its silhouette (a pocket through all of
-the region between a margin rectangle and the silhouette) and what its holes see through.
+The base is the first orthographic view's silhouette (with its see-through holes) padded
+through the part's depth, or a Revolution when one view is a circle and another is symmetric
+about its centre (revolve.py). Every other view removes what lies outside its silhouette (a
+pocket through all of the region between a margin rectangle and the silhouette) and what its
+holes see through. Then the pockets the hull cannot see: faces whose depth the other views'
+hidden lines give (pockets.py).
 """
 
 from __future__ import annotations
@@ -34,8 +37,6 @@ PLANE_FOR_AXIS = {"y": ("XZ", "x", "z"), "z": ("XY", "x", "y"), "x": ("YZ", "y",
 
 DEFAULT_LONGEST_MM = 100.0
 DEFAULT_DEPTH_RATIO = 0.2
-
-
 # A printed overall size this close to a measured extent is taken as that extent, exactly.
 EXTENT_MATCH = 0.03
 CHAIN_MATCH = 0.006
