@@ -87,7 +87,11 @@ def _reread_pieces(engine, rgb: np.ndarray, text: TextBox) -> TextBox:
     crops = [np.ascontiguousarray(crop[:, max(0, a - pad):b + pad]) for a, b in pieces]
     readings = engine.recognise(crops)
     words = [t.strip() or "?" for t, _s in readings]
-    return TextBox(" ".join(words), text.box, text.score, text.rotation)
+    joined = words[0]
+    for (prev, piece), word in zip(zip(pieces, pieces[1:]), words[1:]):
+        digits = joined[-1:].isdigit() and word[:1].isdigit()
+        joined += ("" if digits and piece[0] - prev[1] < 0.45 * h else " ") + word
+    return TextBox(joined, text.box, text.score, text.rotation)
 
 
 def _diameter_glyph(gray: np.ndarray, box: tuple[int, int, int, int]
@@ -173,6 +177,20 @@ def _group_callouts(texts: list[TextBox]) -> list[tuple[grammar.CallOut, TextBox
     return parsed
 
 
+def _drop_specks(calls: list[tuple[grammar.CallOut, TextBox]]
+                 ) -> list[tuple[grammar.CallOut, TextBox]]:
+    """Lone characters far smaller than the sheet's dimension text are arrowheads or ticks."""
+    if len(calls) < 3:
+        return calls
+    def height(text: TextBox) -> int:
+        return text.box[3] if text.rotation == 0 else text.box[2]
+
+    heights = sorted(height(t) for _c, t in calls)
+    typical = heights[len(heights) // 2]
+    return [(c, t) for c, t in calls
+            if len(c.text.strip()) > 1 or height(t) >= 0.6 * typical]
+
+
 def _line_below(texts: list[TextBox], order: list[int], taken: set[int],
                 box: tuple[int, int, int, int]) -> int | None:
     """The text line right under ``box`` and overlapping it horizontally, if any."""
@@ -215,7 +233,7 @@ def read_dimensions(images: list[LoadedImage], views: list[plan.View],
             raise errors.Cancelled()
         texts = read_text(image)
         ink[image_index] = image.gray < 200
-        calls = _group_callouts(texts)
+        calls = _drop_specks(_group_callouts(texts))
         units = (grammar.sheet_units([t.text for t in texts])
                  or _prompt_units(prompt)
                  or grammar.units_from_values([c for c, _t in calls]) or "mm")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 DIAMETER_SIGNS = "Ø⌀∅Φφøθ"
-DEPTH_SIGNS = "↧↓▽⊽V丁T下"
+DEPTH_SIGNS = "↧↓▽⊽V丁T下工"
 CBORE_SIGNS = "⌴⊔"
 CSINK_SIGNS = "⌵"
 
@@ -57,6 +57,8 @@ def normalise(text: str) -> str:
     text = text.replace("\u3000", " ").replace("（", "(").replace("）", ")")
     text = text.replace("º", "°").replace("˚", "°").replace("—", "-").replace("–", "-")
     text = re.sub("[" + DIAMETER_SIGNS + "]", "Ø", text)
+    # No printed value starts with a zero before a digit: "07", "6X012" are a Ø read as 0 or O.
+    text = re.sub(r"(?:(?<=^)|(?<=[X×\s(]))[0O](?=[1-9]\d*(?:[.,]\d+)?(?![\d]))", "Ø", text)
     # Centre-line and symmetry labels set next to a value: "℄ SYM 162", "16 SYM".
     text = re.sub(r"^(?:SYM|CL|℄|£\.?|C\.|G)\s+(?=[(\dRØ])", "", text.strip())
     text = re.sub(r"(?<=[\d)°])\s+(?:SYM|CL|℄)$", "", text)
@@ -112,6 +114,8 @@ def parse_line(text: str) -> CallOut | None:
     if re.match(r"^\s*[a-z]", after) or re.match(r"^\d", after):
         return None  # "1g", "7800 kg/m^3": a quantity in a note, not a dimension
     value = _number(number)
+    if value <= 0:
+        return None
     kind = {"Ø": "diameter", "R": "radius", "SR": "radius"}.get(sign or "", "linear")
     if degree:
         kind = "angle"

@@ -91,11 +91,31 @@ def _extremes(view: plan.View) -> dict[str, list[tuple[float, int]]]:
     return merged
 
 
+def outline_extent(view: plan.View) -> tuple[float, float, float, float]:
+    """(xmin, xmax, ymin, ymax) of the view's outer outline in view coordinates; the box
+    when there is none (the box may also hold stray annotation)."""
+    _bx, _by, bw, bh = view.box
+    for profile in view.profiles:
+        if profile.outer is not None and profile.outer.primitives:
+            points = profile.outer.polygon()
+            if len(points) >= 3:
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                return min(xs), max(xs), min(ys), max(ys)
+    return 0.0, float(bw), 0.0, float(bh)
+
+
 def quantities(view: plan.View) -> list[Quantity]:
     """Every span, diameter and radius the view offers."""
     found: list[Quantity] = []
     bx, by, bw, bh = view.box
     extremes = _extremes(view)
+    xmin, xmax, ymin, ymax = outline_extent(view)
+    for axis, (lo, hi) in (("x", (xmin, xmax)), ("y", (ymin, ymax))):
+        present = extremes[axis]
+        for bound in (lo, hi):
+            if all(abs(v - bound) > _COORD_MERGE_PX for v, _i in present):
+                present.append((bound, -1))
+        present.sort()
     for axis, values in extremes.items():
         for i, (a, ia) in enumerate(values):
             for b, ib in values[i + 1:]:
@@ -108,15 +128,16 @@ def quantities(view: plan.View) -> list[Quantity]:
                     anchor = (bx + a, by, bx + b, by + bh)
                 else:
                     anchor = (bx, by + bh - b, bx + bw, by + bh - a)
-                extent = bw if axis == "x" else bh
-                overall = a <= _COORD_MERGE_PX and b >= extent - _COORD_MERGE_PX
+                lo, hi = (xmin, xmax) if axis == "x" else (ymin, ymax)
+                overall = abs(a - lo) <= _COORD_MERGE_PX and abs(b - hi) <= _COORD_MERGE_PX
                 found.append(Quantity(b - a, "span", axis, refs, anchor, overall))
     for index, prim in enumerate(view.primitives):
         if isinstance(prim, (plan.Circle, plan.Arc)) and _MIN_PIXELS <= prim.r * 2 <= 1.05 * max(
                 bw, bh):
             x, y = _to_image(view, prim.cx, prim.cy)
             anchor = (x - prim.r, y - prim.r, x + prim.r, y + prim.r)
-            whole = min(abs(2 * prim.r - bw), abs(2 * prim.r - bh)) <= 2 * _COORD_MERGE_PX
+            whole = min(abs(2 * prim.r - (xmax - xmin)),
+                        abs(2 * prim.r - (ymax - ymin))) <= 2 * _COORD_MERGE_PX
             found.append(Quantity(2 * prim.r, "diameter", None, [index], anchor, whole))
             found.append(Quantity(prim.r, "radius", None, [index], anchor))
     return found

@@ -191,8 +191,8 @@ class OcrEngine:
             crop = rgb[y:y + h, x:x + w]
             if crop.size == 0 or w > _MAX_ASPECT * h:
                 continue  # empty, or a line of prose far longer than any call-out
-            if h > 1.3 * w:  # vertical text: read it turned both ways
-                for turn in (90, 270):
+            if h > 1.3 * w:  # vertical text, or one upright character: read it three ways
+                for turn in (0, 90, 270):
                     crops.append(np.ascontiguousarray(np.rot90(crop, turn // 90)))
                     owners.append(index)
                     turns.append(turn)
