@@ -157,7 +157,13 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
         ink = cv2.bitwise_and(ink, area)
     else:
         area = np.full_like(ink, 255)
-    outline = heavy_lines(ink)
+    # Line weights are judged on the dark cores of the strokes: anti-aliasing and resampling
+    # widen thin lines by a grey fringe that must not count as weight.
+    core = cv2.bitwise_and(ink, ((gray < paper_level - 0.6 * (paper_level - darkest))
+                                 .astype(np.uint8) * 255))
+    outline = heavy_lines(core)
+    if outline is core:
+        outline = ink
     return InkLayers(ink=ink, outline=outline, colour=colour, paper=paper, gray=gray,
                      spread=spread, paper_level=paper_level, drawing_area=area,
                      stroke_width=estimate_stroke_width(outline), skew_deg=skew,
@@ -168,6 +174,8 @@ def heavy_lines(ink: np.ndarray) -> np.ndarray:
     """The part's outlines when the drawing uses line weights: visible and hidden lines drawn
     heavier than dimension, extension, leader and centre lines. Returns ``ink`` itself when
     the weights do not tell them apart (one weight throughout, or a low-resolution scan)."""
+    if not ink.any():
+        return ink
     heavy = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((3, 3), np.uint8))))
     total = float(np.count_nonzero(ink))
