@@ -69,3 +69,29 @@ def test_no_geometry_means_no_scale():
     assert link.link(dims, []) is None
     solution = solve_scale([], dims)
     assert solution.source == "none" and solution.unused == dims
+
+
+def test_report_and_preview_show_each_value_with_its_link():
+    import numpy as np
+
+    from freecad.makistry_wb.dims import preview
+
+    views = _front_and_right()
+    dims = [
+        _dim(100, "linear", 0, (330, 630, 40, 20)),
+        _dim(40, "linear", 0, (40, 490, 40, 20)),
+        _dim(60, "linear", 1, (830, 630, 40, 20)),
+        _dim(20, "diameter", 0, (380, 470, 40, 20)),
+        _dim(33, "linear", 0, (330, 370, 40, 20)),
+    ]
+    link.link(dims, views)
+    solution = solve_scale(views, dims)
+    entries = preview.describe(dims, views, solution.used)
+    assert [e["status"] for e in entries] == ["used"] * 4 + ["unlinked"]
+    assert entries[0]["axis"] == "x" and entries[0]["view"] == "front"
+    blank = np.full((800, 1100, 3), 255, np.uint8)
+    drawn = preview.draw(blank, 0, dims, views, solution.used)
+    # The hole's circle (centre 350, 500 in the image, radius 50) is drawn in the link colour.
+    assert tuple(drawn[500, 400]) == preview._GEOMETRY
+    # The misprinted value's box is drawn in the unused colour.
+    assert tuple(drawn[370, 350]) == preview._UNUSED
