@@ -10,6 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "truth"))
 
+# The drawings issue 5 scores the engine's shape on.
+MODELLED = ["ttt-ppp0101.png", "ttt-ppp0104.png", "ttt-ppp0108.png"]
+
 
 @pytest.fixture(scope="module")
 def models(App):
@@ -18,15 +21,15 @@ def models(App):
     return sample_models.MODELS
 
 
-def test_models_match_published_mass_and_size(models, samples_dir):
-    truth = json.loads((samples_dir / "ground_truth.json").read_text())
-    for name, make in models.items():
-        solid = make()
-        expected = truth[name]
-        assert solid.isValid() and len(solid.Solids) == 1, name
-        mass_g = solid.Volume * expected["density_kg_m3"] * 1e-6
-        assert mass_g == pytest.approx(expected["mass_g"], abs=1.0), name  # the drawing's rule
-        box = solid.optimalBoundingBox()
-        size = sorted([box.XLength, box.YLength, box.ZLength])
-        assert size == pytest.approx(sorted(expected["bbox_mm"]), abs=0.05), name
-        assert (box.XMin, box.YMin, box.ZMin) == pytest.approx((0, 0, 0), abs=1e-6), name
+@pytest.mark.parametrize("name", MODELLED)
+def test_model_matches_published_mass_and_size(models, samples_dir, name):
+    expected = json.loads((samples_dir / "ground_truth.json").read_text())[name]
+    assert name in models, f"no hand-made model of {name} in sample_models.MODELS"
+    solid = models[name]()
+    assert solid.isValid() and len(solid.Solids) == 1
+    mass_g = solid.Volume * expected["density_kg_m3"] * 1e-6
+    assert mass_g == pytest.approx(expected["mass_g"], abs=1.0)  # the drawing's own rule
+    box = solid.optimalBoundingBox()
+    size = sorted([box.XLength, box.YLength, box.ZLength])
+    assert size == pytest.approx(sorted(expected["bbox_mm"]), abs=0.05)
+    assert (box.XMin, box.YMin, box.ZMin) == pytest.approx((0, 0, 0), abs=1e-6)
