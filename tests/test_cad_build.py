@@ -189,16 +189,15 @@ def test_agreement_is_high_for_the_right_solid_and_low_for_a_wrong_one(doc):
 
 
 def test_a_refinement_freecad_cannot_build_is_left_out_and_said(doc):
-    """A pocket whose loop crosses itself fails in FreeCAD; the body stays, with a warning."""
+    """A pocket whose profile is not closed fails in FreeCAD; the body stays, with a warning."""
     from freecad.makistry_wb.cad.build import build_body
     from freecad.makistry_wb.plan import Feature, Sketch
 
     plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
-    bow_tie = [Line(10, 10, 30, 30), Line(30, 30, 30, 10), Line(30, 10, 10, 30),
-               Line(10, 30, 10, 10)]
+    open_wire = [Line(10, 10, 30, 30), Line(30, 30, 30, 10)]
     plan.features.append(Feature(
         name="Broken", operation="pocket", evidence=["a test"],
-        sketch=Sketch(plane="XY", offset=10.0, geometry=bow_tie),
+        sketch=Sketch(plane="XY", offset=10.0, geometry=open_wire),
         params={"length": 5.0, "direction": "-z"}))
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(L_BRACKET_VOLUME, rel=1e-6)
