@@ -280,6 +280,12 @@ def _pixels(dim: plan.Dimension, views: list[plan.View]) -> float | None:
     return (max(values) - min(values)) if values else None
 
 
+def _ratio_of_sums(pairs: list[tuple[float, plan.Dimension]]) -> float:
+    millimetres = sum(d.value * (25.4 if d.unit == "in" else 1.0) for _r, d in pairs)
+    pixels = sum(d.value * (25.4 if d.unit == "in" else 1.0) / r for r, d in pairs)
+    return millimetres / pixels
+
+
 def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolution:
     """Millimetres per pixel per view from the linked values; conflicting values set aside."""
     ratios: dict[int, list[tuple[float, plan.Dimension]]] = {}
@@ -295,16 +301,20 @@ def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolu
     everything = [r for values in ratios.values() for r, _d in values]
     if not everything:
         return ScaleSolution({}, "none", [], unused)
-    sheet = statistics.median(everything)
+    centre = statistics.median(everything)
+    agreeing = [(r, d) for values in ratios.values() for r, d in values
+                if abs(r / centre - 1) <= CONFLICT]
+    # One sheet, one scale: sum of millimetres over sum of pixels, so long values weigh most.
+    sheet = _ratio_of_sums(agreeing) if agreeing else centre
     mm_per_px: dict[int, float] = {}
     used: list[plan.Dimension] = []
     for view_index, values in ratios.items():
-        centre = statistics.median([r for r, _d in values]) if len(values) >= 3 else sheet
-        agreeing = [(r, d) for r, d in values if abs(r / centre - 1) <= CONFLICT]
-        unused += [d for r, d in values if abs(r / centre - 1) > CONFLICT]
-        used += [d for _r, d in agreeing]
-        if agreeing:
-            mm_per_px[view_index] = statistics.median([r for r, _d in agreeing])
+        # Linking voted one scale for the sheet (detail views at their own scale are not
+        # linked yet), so every view gets the sheet's scale.
+        in_view = [(r, d) for r, d in values if abs(r / centre - 1) <= CONFLICT]
+        mm_per_px[view_index] = sheet
+        used += [d for _r, d in in_view]
+        unused += [d for _r, d in values if all(d is not u for _q, u in in_view)]
     for index in range(len(views)):
         mm_per_px.setdefault(index, sheet)
     return ScaleSolution(mm_per_px, "dimensions", used, unused)
