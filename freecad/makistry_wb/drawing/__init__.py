@@ -9,6 +9,7 @@ understood over the input. No FreeCAD here.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -77,6 +78,10 @@ def _no_view_error(image: LoadedImage, regions: list[Region]) -> errors.Makistry
 _ORTHO_ORDER = {role: i for i, role in enumerate(plan.ORTHO_ROLES)}
 
 
+def _view_count(regions: list[Region]) -> int:
+    return sum(r.kind in ("view", "section") for r in regions)
+
+
 def understand(images: list[LoadedImage], prompt: str = "",
                cancel: threading.Event | None = None) -> DrawingResult:
     """Find, name and vectorise the views of 1-3 drawing images."""
@@ -100,6 +105,14 @@ def understand(images: list[LoadedImage], prompt: str = "",
         result.straightened_deg.append(skew)
         clock.lap("separate")
         regions = find_regions(rgb, layers)
+        if layers.outline is not layers.ink:
+            # Heavy lines were taken as the outlines; when that loses views (outlines drawn
+            # as thin as the annotation), read all the line work instead.
+            plain = dataclasses.replace(layers, outline=layers.ink,
+                                        stroke_width=ink_layer.estimate_stroke_width(layers.ink))
+            plain_regions = find_regions(rgb, plain)
+            if _view_count(plain_regions) > _view_count(regions):
+                layers, regions = plain, plain_regions
         clock.lap("regions")
         candidates = [r for r in regions if r.kind in ("view", "section")]
         if not candidates:

@@ -178,15 +178,20 @@ def heavy_lines(ink: np.ndarray) -> np.ndarray:
         return ink
     heavy = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((3, 3), np.uint8))))
-    total = float(np.count_nonzero(ink))
+    # Judge lines only: solid areas (codes, shading, filled logos) are neither weight.
+    solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)),
+                       np.ones((5, 5), np.uint8))
+    lines_only = cv2.bitwise_not(solid)
+    heavy_lines_only = cv2.bitwise_and(heavy, lines_only)
+    total = float(np.count_nonzero(cv2.bitwise_and(ink, lines_only)))
     if total == 0:
         return ink
-    heavy_share = np.count_nonzero(heavy) / total
-    light_share = np.count_nonzero(light) / total
+    heavy_share = np.count_nonzero(heavy_lines_only) / total
+    light_share = np.count_nonzero(cv2.bitwise_and(light, lines_only)) / total
     # Only clearly heavy strokes: at low resolution every line is thin and opening would break
     # the outlines themselves.
     if (heavy_share >= 0.4 and light_share >= 0.08
-            and estimate_stroke_width(heavy, percentile=75) >= 2.5):
+            and estimate_stroke_width(heavy_lines_only, percentile=75) >= 2.5):
         return heavy
     return ink
 
