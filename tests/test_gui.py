@@ -102,8 +102,9 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
     assert result["undo_names"][0] == "Image to CAD"
     assert result["objects_after_undo"] == result["objects_before"]
     print(f"longest GUI event-loop stall during a run: {result['longest_stall_s'] * 1000:.0f} ms "
-          f"(main-thread build and document update: {result['build_seconds'] * 1000:.0f} ms; "
-          f"engine timings {result['engine_timings_s']})")
+          f"(merging the result into the document: {result['build_seconds'] * 1000:.0f} ms; "
+          f"longest main-thread slots, s: {result['slot_seconds']}; engine timings in the "
+          f"child process, s: {result['engine_timings_s']})")
 
 
 def test_cancel_leaves_document_unchanged(tmp_path, App):
@@ -135,6 +136,20 @@ def test_workbench_loads_without_optional_packages(tmp_path, App):
     assert not result["remote_enabled"]
     assert "pip install --target" in result["remote_tooltip"]
     assert "httpx" in result["remote_tooltip"]
+
+
+def test_engine_error_shown_in_panel_and_document_untouched(tmp_path, App):
+    from PIL import Image
+
+    blank = tmp_path / "blank_page.png"
+    Image.new("RGB", (640, 480), "white").save(blank)
+    result = run_scenario(tmp_path, "engine_error", image=blank,
+                          shots=shots_dir("engine_error"))
+    assert not result["finished"]
+    assert "[image_parse_failed]" in result["panel_error"], result["panel_error"]
+    assert result["dialog_open"]  # the panel stays open so the user can change the input
+    assert result["objects_after"] == result["objects_before"]
+    assert result["undo_names"] == []
 
 
 def _three_views(folder):

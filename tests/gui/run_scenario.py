@@ -124,6 +124,7 @@ def scenario_run():
     result["stage_after_run"] = panel.stage.text()
     result["longest_stall_s"] = max(s for s in stalls if s is not None)
     result["build_seconds"] = panel.build_seconds
+    result["slot_seconds"] = {k: round(v, 3) for k, v in panel.slot_seconds.items()}
     result["engine_timings_s"] = panel.report.get("timings_s", {})
     fit_iso()
     shot("4_panel_done")
@@ -420,11 +421,31 @@ def scenario_remote():
     doc.saveAs(os.environ["MAKISTRY_GUI_FCSTD"])
 
 
+def scenario_engine_error():
+    """An image the engine cannot read: the reason in the panel, the document untouched."""
+    step_workbench()
+    doc = App.newDocument("GuiEngineError")
+    before = sorted(o.Name for o in doc.Objects)
+    panel = step_open_panel(doc)
+    panel.add_images([IMAGE])
+    panel.accept()
+    wait_until(lambda: panel.finished or panel.last_error, 180, [])
+    result["finished"] = panel.finished
+    result["panel_error"] = panel.last_error
+    result["dialog_open"] = bool(Gui.Control.activeDialog())
+    result["objects_after"] = sorted(o.Name for o in doc.Objects)
+    result["objects_before"] = before
+    result["undo_names"] = list(doc.UndoNames)
+    shot("panel_engine_error")
+    panel.reject()
+
+
 def main():
     try:
         {"run": scenario_run, "cancel": scenario_cancel, "bad_file": scenario_bad_file,
          "missing_deps": scenario_missing_deps, "inputs": scenario_inputs, "job": scenario_job,
-         "preferences": scenario_preferences, "remote": scenario_remote}[SCENARIO]()
+         "preferences": scenario_preferences, "remote": scenario_remote,
+         "engine_error": scenario_engine_error}[SCENARIO]()
     except Exception:
         result["exception"] = traceback.format_exc()
     finish()

@@ -37,6 +37,21 @@ def apply_default_units(prompt: str, unit: str) -> str:
     return _SIZE_WITHOUT_UNIT.sub(lambda m: f"{m.group(1)} {unit}{m.group(2)}", prompt)
 
 
+def _timed(method):
+    """Record the longest run of a main-thread slot in ``panel.slot_seconds`` (the GUI cannot
+    answer while a slot runs; the GUI tests report these)."""
+    def wrapper(self, *args):
+        started = time.perf_counter()
+        try:
+            return method(self, *args)
+        finally:
+            spent = time.perf_counter() - started
+            name = method.__name__
+            self.slot_seconds[name] = max(spent, self.slot_seconds.get(name, 0.0))
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
 class ImageToCadPanel:
     def __init__(self, doc, job=None, autorun=False):
         global ACTIVE_PANEL
@@ -47,6 +62,7 @@ class ImageToCadPanel:
         self.committed = 0  # "Image to CAD" transactions this panel committed
         self.report = {}
         self.building = False
+        self.slot_seconds = {}
         self.build_seconds = 0.0  # main-thread time of the last build (the GUI is busy then)
         self.last_error = ""  # plain text of the last error shown, readable after closing
         self.finished = False
@@ -262,6 +278,7 @@ class ImageToCadPanel:
         self.command.clear()
         self.command.hide()
 
+    @_timed
     def _on_progress(self, fraction, stage):
         self.progress.setValue(int(fraction * 100))
         self.stage.setText(stage)
@@ -315,10 +332,17 @@ class ImageToCadPanel:
                        self.prompt, self.mode, self.backend, self.format, self.export_path):
             widget.setEnabled(enabled)
 
+    @_timed
     def _on_worker_finished(self):
         worker = self.worker
         if worker is None or worker.cancel.is_set():
             return  # cancelled: the panel may already be gone
+        try:
+            self._finish(worker)
+        finally:
+            worker.cleanup()
+
+    def _finish(self, worker):
         self._set_inputs_enabled(True)
         if worker.error is not None:
             self._fail(worker.error)
@@ -332,10 +356,11 @@ class ImageToCadPanel:
         self.doc.openTransaction(TRANSACTION)
         try:
             self.objects = self._build(worker)
-        except errors.MakistryError as exc:
+        except Exception as exc:  # the document must not keep half a result
             self.doc.abortTransaction()
             self.objects = []
-            self._fail(exc)
+            self._fail(exc if isinstance(exc, errors.MakistryError) else errors.MakistryError(
+                errors.BUILD_FAILED, f"Adding the result to the document failed: {exc}"))
             return
         finally:
             self.building = False
@@ -413,6 +438,7 @@ class ImageToCadPanel:
         self._on_progress(1.0, f"Done: {described}. OK keeps it, Cancel removes it, "
                                "Run again after changing a role or the hint.")
 
+    @_timed
     def _show_preview_file(self, path):
         """The engine's annotated views (view boxes, line types, dimensions), as soon as the
         analysis has written them; the body is still being built."""
@@ -450,7 +476,8 @@ class ImageToCadPanel:
         if worker is not None and worker.isRunning():
             worker.stop()  # the GUI does not wait for it
             _CANCELLED_WORKERS.add(worker)
-            worker.finished.connect(lambda: _CANCELLED_WORKERS.discard(worker))
+            worker.finished.connect(lambda: (_CANCELLED_WORKERS.discard(worker),
+                                             worker.cleanup()))
         for _ in range(self.committed):
             if list(self.doc.UndoNames[:1]) == [TRANSACTION]:
                 self.doc.undo()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,9 @@ class _Worker(QtCore.QThread):
         """Ask the work to end; it checks between stages."""
         self.cancel.set()
 
+    def cleanup(self):
+        """Remove temporary files once the result is in the document (or the job is gone)."""
+
     @property
     def view_lines(self) -> list[str]:
         """The views found, one line each, for the panel."""
@@ -70,6 +74,7 @@ class LocalWorker(_Worker):
         self.report_path = os.path.join(self.folder, "report.json")
         self.job_report: dict = {}
         self.process = None
+        self._preview_sent = False
 
     def _write_job(self) -> str:
         images = []
@@ -97,9 +102,20 @@ class LocalWorker(_Worker):
     def work(self):
         command = [runtime.python_executable(), "-m", "freecad.makistry_wb.gui.build_process",
                    self._write_job()]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self._environment(),
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL, text=True)
+        # stderr to a file: a pipe nobody reads while stdout is read could fill and block.
+        with open(os.path.join(self.folder, "stderr.txt"), "w+", encoding="utf-8") as errors_file:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self._environment(),
+                                            stdout=subprocess.PIPE, stderr=errors_file,
+                                            stdin=subprocess.DEVNULL, text=True)
+            self._follow()
+            errors_file.seek(0)
+            stderr = errors_file.read()
+        if self.cancel.is_set():
+            return
+        self._read_report(stderr)
+
+    def _follow(self):
+        """Relay the child's progress lines until it ends (or Cancel kills it)."""
         preview_sent = False
         for line in self.process.stdout:
             if self.cancel.is_set():
@@ -114,10 +130,10 @@ class LocalWorker(_Worker):
                 self.preview_ready.emit(self.preview_path)
         if self.cancel.is_set():
             self.process.kill()
-            self.process.wait()
-            return
-        stderr = self.process.stderr.read()
         self.process.wait()
+        self._preview_sent = preview_sent
+
+    def _read_report(self, stderr: str):
         try:
             with open(self.report_path, encoding="utf-8") as handle:
                 self.job_report = json.load(handle)
@@ -125,12 +141,16 @@ class LocalWorker(_Worker):
             raise errors.MakistryError(
                 errors.BUILD_FAILED, "The local engine stopped without a report (exit "
                 f"{self.process.returncode}): {stderr.strip()[-600:]}") from None
-        error = self.job_report.get("error")
+        error = self.job_report.get("error") or {}
         if self.job_report.get("status") != "success":
             raise errors.MakistryError(error.get("code", errors.BUILD_FAILED),
                                        error.get("message", "The job failed."))
-        if not preview_sent and os.path.exists(self.preview_path):
+        if not self._preview_sent and os.path.exists(self.preview_path):
             self.preview_ready.emit(self.preview_path)
+
+    def cleanup(self):
+        """Remove the job's temporary folder (images, result, preview, report)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def stop(self):
         """Cancel: the child process ends at once."""
