@@ -280,6 +280,12 @@ def _pixels(dim: plan.Dimension, views: list[plan.View]) -> float | None:
     return (max(values) - min(values)) if values else None
 
 
+def _agrees(ratio: float, centre: float, dim: plan.Dimension) -> bool:
+    """Within 2 %, or within 3 pixels for short values."""
+    pixels = dim.value * (25.4 if dim.unit == "in" else 1.0) / ratio
+    return abs(ratio / centre - 1) <= max(CONFLICT, 3.0 / pixels)
+
+
 def _ratio_of_sums(pairs: list[tuple[float, plan.Dimension]]) -> float:
     millimetres = sum(d.value * (25.4 if d.unit == "in" else 1.0) for _r, d in pairs)
     pixels = sum(d.value * (25.4 if d.unit == "in" else 1.0) / r for r, d in pairs)
@@ -303,7 +309,7 @@ def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolu
         return ScaleSolution({}, "none", [], unused)
     centre = statistics.median(everything)
     agreeing = [(r, d) for values in ratios.values() for r, d in values
-                if abs(r / centre - 1) <= CONFLICT]
+                if _agrees(r, centre, d)]
     # One sheet, one scale: sum of millimetres over sum of pixels, so long values weigh most.
     sheet = _ratio_of_sums(agreeing) if agreeing else centre
     mm_per_px: dict[int, float] = {}
@@ -311,7 +317,7 @@ def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolu
     for view_index, values in ratios.items():
         # Linking voted one scale for the sheet (detail views at their own scale are not
         # linked yet), so every view gets the sheet's scale.
-        in_view = [(r, d) for r, d in values if abs(r / centre - 1) <= CONFLICT]
+        in_view = [(r, d) for r, d in values if _agrees(r, centre, d)]
         mm_per_px[view_index] = sheet
         used += [d for _r, d in in_view]
         unused += [d for _r, d in values if all(d is not u for _q, u in in_view)]

@@ -26,6 +26,7 @@ ROLE_AXES = {
 }
 AGREEMENT = 0.015  # relative: a value agrees with a quantity when value / (scale*px) is this close
 _MIN_PIXELS = 4.0
+_PIXEL_SLACK = 2.5
 _COORD_MERGE_PX = 1.5
 
 
@@ -67,6 +68,9 @@ def _extremes(view: plan.View) -> dict[str, list[tuple[float, int]]]:
         elif isinstance(prim, plan.Arc):
             coords["x"].append((prim.cx, index))
             coords["y"].append((prim.cy, index))
+            for end in (prim.start(), prim.end()):  # tangent points where a round begins
+                coords["x"].append((end[0], index))
+                coords["y"].append((end[1], index))
             for deg, axis, sign in ((0, "x", 1), (90, "y", 1), (180, "x", -1), (270, "y", -1)):
                 if (deg - prim.start_deg) % 360.0 <= prim.sweep_deg():
                     value = (prim.cx if axis == "x" else prim.cy) + sign * prim.r
@@ -320,7 +324,9 @@ def link(dims: list[plan.Dimension], views: list[plan.View],
         view = views[dim.view_index]
         size = max(view.box[2], view.box[3], 1)
         error = np.abs(_value_mm(dim) / (scale * table.pixels) - 1.0)
-        candidates = np.flatnonzero(table.allowed(dim) & (error <= AGREEMENT))
+        # Short spans are known to a pixel or two, not to 1.5 %.
+        tolerance = np.maximum(AGREEMENT, _PIXEL_SLACK / table.pixels)
+        candidates = np.flatnonzero(table.allowed(dim) & (error <= tolerance))
         if not len(candidates):
             dim.confidence = min(dim.confidence, 0.3)
             continue
