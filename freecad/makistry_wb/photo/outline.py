@@ -41,7 +41,7 @@ def _flat_arc_as_line(piece: tuple, tolerance: float) -> tuple:
     _, _cx, _cy, r, p0, p1, _pts = piece
     chord = float(np.hypot(*(np.asarray(p1) - np.asarray(p0))))
     sagitta = r - math.sqrt(max(0.0, r * r - chord * chord / 4)) if r > chord / 2 else r
-    if sagitta < 1.5 * tolerance or r > 20 * max(chord, 1.0):
+    if sagitta < 1.5 * tolerance or r > 5 * max(chord, 1.0):
         return ("line", np.asarray(p0, float), np.asarray(p1, float))
     return piece
 
