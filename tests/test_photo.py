@@ -209,3 +209,14 @@ def test_separate_components_are_separate_profiles(bench, App):
     # Same scale in one photo: the widths keep the parts' 80 : 30 ratio.
     assert widths[0] / widths[1] == pytest.approx(80 / 30, rel=0.02)
     assert any("separate objects" in w for w in result.warnings)
+
+
+def test_cancel_stops_before_reading(good_photo):
+    import threading
+
+    from freecad.makistry_wb.photo import understand_photos
+
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(errors.Cancelled):
+        understand_photos([_loaded(good_photo, "p.jpg")], cancel=cancel)
