@@ -35,6 +35,7 @@ _DET_BOX_THRESHOLD = 0.45
 _REC_HEIGHT = 48
 _EDGE_NOISE = "1|lI!-—_~一"
 _MAX_ASPECT = 18
+_UPRIGHT_SURE = 0.9
 
 
 @dataclass
@@ -201,9 +202,20 @@ class OcrEngine:
                 owners.append(index)
                 turns.append(0)
         readings = self.recognise_with_positions(crops)
+        # Unsure horizontal lines may be upside down (written from the other side of the sheet).
+        unsure = [k for k, (reading, turn) in enumerate(zip(readings, turns))
+                  if turn == 0 and reading[1] < _UPRIGHT_SURE]
+        if unsure:
+            flipped = self.recognise_with_positions(
+                [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in unsure])
+            readings += flipped
+            owners += [owners[k] for k in unsure]
+            turns += [180] * len(unsure)
         best: dict[int, TextBox] = {}
         for (text, score, xs), index, turn in zip(readings, owners, turns):
             char_x = [boxes[index][0] + x for x in xs] if turn == 0 else None
+            if turn == 180:
+                score -= 0.02  # upright wins a tie: "69" and "69" turned over both read
             candidate = TextBox(text, boxes[index], score, turn, char_x)
             if index not in best or candidate.score > best[index].score:
                 best[index] = candidate

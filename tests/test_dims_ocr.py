@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The OCR engine on text drawn at each right angle (DejaVu Sans, as the benchmark draws it)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from freecad.makistry_wb.dims import grammar, ocr
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _sheet(texts):
+    """A white sheet with each (text, angle, x, y) pasted as rendered, turned by angle."""
+    if not FONT.is_file():
+        pytest.skip(f"{FONT} is absent (Debian package fonts-dejavu-core)")
+    font = ImageFont.truetype(str(FONT), 30)
+    sheet = Image.new("RGB", (900, 700), "white")
+    for text, angle, x, y in texts:
+        left, top, right, bottom = font.getbbox(text)
+        tile = Image.new("RGB", (right - left + 16, bottom - top + 16), "white")
+        ImageDraw.Draw(tile).text((8 - left, 8 - top), text, font=font, fill="black")
+        sheet.paste(tile.rotate(angle, expand=True, fillcolor="white"), (x, y))
+    return np.asarray(sheet)
+
+
+def test_values_at_the_four_right_angles():
+    rgb = _sheet([("125", 0, 80, 60), ("4X Ø8.5 THRU", 0, 400, 60),
+                  ("47.5", 90, 80, 300), ("R12", 270, 300, 300), ("2X 30", 180, 500, 450)])
+    texts = ocr.engine().read(rgb)
+    parsed = {(c.value, c.kind, c.count) for c in
+              (grammar.parse_line(t.text) for t in texts) if c is not None}
+    assert (125, "linear", 1) in parsed
+    assert (8.5, "diameter", 4) in parsed
+    assert (47.5, "linear", 1) in parsed
+    assert (12, "radius", 1) in parsed
+    assert (30, "linear", 2) in parsed
+    turned = {t.text: t.rotation for t in texts}
+    assert turned.get("47.5") == 90 or turned.get("47.5") == 270
+    assert turned.get("R12") in (90, 270)
