@@ -206,6 +206,23 @@ def test_separate_images_follow_the_prompt():
     assert len(previews) == 2 and previews[1].shape == crops["right"].shape
 
 
+def test_single_round_view_with_a_prompt():
+    """A flange's end view alone (concentric circles, centre lines reaching the image edges):
+    a view, not an isometric and not a sheet frame; the prompt names it."""
+    truth = _truth()
+    case = truth.render_case("flange", "hard", 1, "third")
+    x, y, w, h = (int(round(v)) for v in case.views["top"].box)
+    pad = 30
+    crop = case.rgb[y - pad:y + h + pad, x - pad:x + w + pad].copy()
+    image = LoadedImage(name="flange_top.png", format="PNG", rgb=crop)
+    ortho = _ortho(understand([image], prompt="top view of a flange"))
+    assert set(ortho) == {"top"}
+    assert ortho["top"].box[2] == pytest.approx(w, abs=3)
+    circles = [p for p in ortho["top"].primitives if isinstance(p, plan.Circle)]
+    assert len(circles) >= len(case.views["top"].circles) - 1
+    assert ortho["top"].profiles[0].inner  # the bore and the bolt holes
+
+
 # --------------------------------------------------------------------- unreadable inputs
 
 def _drawing() -> np.ndarray:

@@ -109,7 +109,22 @@ def _frame_component(ink: np.ndarray) -> tuple[np.ndarray | None, tuple | None]:
     if best is None:
         return None, None
     x, y, w, h, _ = stats[best]
-    return (labels == best).astype(np.uint8) * 255, (int(x), int(y), int(w), int(h))
+    mask = (labels == best).astype(np.uint8) * 255
+    if not _runs_along_box(mask[y:y + h, x:x + w]):
+        return None, None  # a large part or its centre lines, not a ruled frame
+    return mask, (int(x), int(y), int(w), int(h))
+
+
+def _runs_along_box(crop: np.ndarray, share: float = 0.8) -> bool:
+    """True when a straight line runs along each of the four sides of the crop, somewhere in
+    its outer 5 % (tick marks may stick out past the frame's lines)."""
+    on = cv2.dilate(crop, np.ones((3, 3), np.uint8)) > 0
+    height, width = on.shape
+    depth_y, depth_x = max(6, int(0.05 * height)), max(6, int(0.05 * width))
+    rows = on.mean(axis=1)
+    cols = on.mean(axis=0)
+    return bool(rows[:depth_y].max() >= share and rows[-depth_y:].max() >= share
+                and cols[:depth_x].max() >= share and cols[-depth_x:].max() >= share)
 
 
 def _drawing_area(frame: np.ndarray) -> np.ndarray:

@@ -153,7 +153,7 @@ def _lettering(ink: np.ndarray, stroke: float) -> bool:
 def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
     """Share of straight line length that is neither horizontal nor vertical (isometrics)."""
     # Long segments only: circles and arcs give short chords, isometric edges are long.
-    min_len = max(20, int(12 * stroke), int(0.12 * max(ink.shape)))
+    min_len = max(20, int(12 * stroke), int(0.25 * max(ink.shape)))
     lines = cv2.HoughLinesP(ink, 1, np.pi / 180, threshold=min_len, minLineLength=min_len,
                             maxLineGap=max(2, int(stroke)))
     if lines is None:
