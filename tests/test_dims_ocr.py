@@ -40,3 +40,18 @@ def test_values_at_the_four_right_angles():
     turned = {t.text: t.rotation for t in texts}
     assert turned.get("47.5") == 90 or turned.get("47.5") == 270
     assert turned.get("R12") in (90, 270)
+
+
+def test_missing_models_say_how_to_install(monkeypatch):
+    import importlib.util
+
+    from freecad.makistry_wb import errors
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == ocr.MODEL_PACKAGE
+                        else real_find_spec(name, *a))
+    with pytest.raises(ImportError) as caught:
+        ocr.OcrEngine()
+    assert caught.value.code == errors.MISSING_DEPENDENCY
+    assert "pip install" in caught.value.message and "rapidocr" in caught.value.message

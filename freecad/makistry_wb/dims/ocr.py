@@ -49,14 +49,20 @@ class TextBox:
     char_x: list[float] | None = None  # image x of each character's centre (horizontal text)
 
 
+class MissingOcrPackage(errors.MakistryError, ImportError):
+    """An OCR package is not installed (an ImportError too, so callers may degrade)."""
+
+    def __init__(self, package: str, message: str):
+        super().__init__(errors.MISSING_DEPENDENCY, message)
+        self.name = package
+
+
 def _models_dir() -> str:
     spec = importlib.util.find_spec(MODEL_PACKAGE)  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
-        raise errors.MakistryError(
-            errors.MISSING_DEPENDENCY,
-            "Reading dimensions needs the OCR models of the 'rapidocr' package and "
-            "'onnxruntime'. Install them with: "
-            + runtime.install_command(["--no-deps", "rapidocr", "onnxruntime"]))
+        raise MissingOcrPackage(
+            MODEL_PACKAGE, "Reading dimensions needs the OCR models of the 'rapidocr' package. "
+            "Install them with: " + runtime.install_command(["--no-deps", "rapidocr==3.10.0"]))
     return os.path.join(list(spec.submodule_search_locations)[0], "models")
 
 
@@ -64,10 +70,9 @@ def _import_onnxruntime():
     try:
         import onnxruntime
     except ImportError as exc:
-        raise errors.MakistryError(
-            errors.MISSING_DEPENDENCY,
-            f"Reading dimensions needs onnxruntime ({exc}). Install it with: "
-            + runtime.install_command(["onnxruntime"])) from exc
+        raise MissingOcrPackage(
+            "onnxruntime", f"Reading dimensions needs onnxruntime ({exc}). Install it with: "
+            + runtime.install_command(["--no-deps", "onnxruntime"])) from exc
     return onnxruntime
 
 
