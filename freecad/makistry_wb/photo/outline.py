@@ -159,8 +159,9 @@ def check_not_organic(name: str, contour: np.ndarray, loop: plan.Loop) -> None:
         raise errors.MakistryError(
             errors.IMAGE_PARSE_FAILED,
             f"{name}: the outline is free-form ({pieces} pieces along "
-            f"{perimeter:.0f} px), not a machined part made of lines and arcs. The photo path "
-            "reads prismatic parts; send a drawing or sketch for other shapes.", source=name)
+            f"{perimeter:.0f} px), not a machined part made of lines and arcs (or a soft "
+            "shadow blurs it). The photo path reads prismatic parts in even, diffuse light; "
+            "send a drawing or sketch for other shapes.", source=name)
 
 
 def view_from_contours(outer: np.ndarray, holes: list[np.ndarray], role: str, image_index: int,
