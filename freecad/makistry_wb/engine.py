@@ -96,7 +96,7 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     try:
         from .drawing import render_preview, understand
         from .imaging.classify import classify_image
-        from .photo import clean_sketch, understand_photos
+        from .photo import add_sketch_holes, clean_sketch, understand_photos
     except ImportError as exc:
         if exc.name not in runtime.OPTIONAL_PACKAGES:
             raise
@@ -112,6 +112,9 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
         readable = [clean_sketch(image) if kind == "sketch" else image
                     for image, kind in zip(analysis.images, analysis.kinds)]
         drawing = understand(readable, options.prompt, cancel=cancel)
+        for index, kind in enumerate(analysis.kinds):
+            if kind == "sketch":  # a sketch's slots and cut-outs are closed strokes, not circles
+                add_sketch_holes(drawing.views, readable[index], index)
     analysis.views = drawing.views
     analysis.warnings += drawing.warnings
     analysis.previews = render_preview(analysis.images, drawing)
