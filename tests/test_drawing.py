@@ -71,11 +71,11 @@ def test_sample_views_roles_and_alignment(name):
         assert np.ptp(outline[:, 0]) >= 0.9 * w and np.ptp(outline[:, 1]) >= 0.45 * h
     sections = [v for v in result.views if v.role == "section"]
     if name == "ttt-ppp0107.png":
-        # Section A-A: hatched, lined up under the top view; section B-B has no closed black
-        # outline and is not reported, which is allowed (it is not an orthographic view).
-        assert len(sections) == 1
-        assert abs(sections[0].box[2] - ortho["top"].box[2]) <= 2
-        assert sections[0].box[1] > ortho["top"].box[1] + ortho["top"].box[3]
+        # Section A-A: hatched, lined up under the top view; section B-B (the rib) beside it.
+        assert len(sections) == 2
+        below = [v for v in sections if abs(v.box[0] - ortho["top"].box[0]) <= 2]
+        assert len(below) == 1 and abs(below[0].box[2] - ortho["top"].box[2]) <= 2
+        assert below[0].box[1] > ortho["top"].box[1] + ortho["top"].box[3]
         return
     assert not sections
     front = ortho["front"]

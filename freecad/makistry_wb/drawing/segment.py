@@ -43,6 +43,40 @@ def _odd(value: float) -> int:
     return n if n % 2 else n + 1
 
 
+def _box_area(mask: np.ndarray) -> int:
+    points = cv2.findNonZero(mask)
+    if points is None:
+        return 0
+    _x, _y, w, h = cv2.boundingRect(points)
+    return int(w * h)
+
+
+def _bridge_gaps(ink: np.ndarray, stroke: float) -> np.ndarray:
+    """``ink`` with short gaps between line ends closed (an outline broken where lettering
+    was written over it), so that the outline still encloses the part."""
+    from .fit import thin
+
+    skeleton = thin(ink) > 0
+    padded = np.pad(skeleton.astype(np.uint8), 1)
+    neighbours = sum(np.roll(np.roll(padded, dy, 0), dx, 1)
+                     for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)[1:-1, 1:-1]
+    ys, xs = np.nonzero(skeleton & (neighbours == 1))
+    if len(xs) < 2 or len(xs) > 400:
+        return ink
+    reach = max(6.0 * stroke, 0.12 * min(ink.shape))
+    pts = np.stack([xs, ys], axis=1).astype(float)
+    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    np.fill_diagonal(dist, np.inf)
+    bridged = ink.copy()
+    width = max(1, int(round(stroke)))
+    for i in range(len(pts)):
+        j = int(np.argmin(dist[i]))
+        # Mutual nearest ends only: a broken line's two ends face each other.
+        if dist[i, j] <= reach and int(np.argmin(dist[j])) == i and i < j:
+            cv2.line(bridged, (int(xs[i]), int(ys[i])), (int(xs[j]), int(ys[j])), 255, width)
+    return bridged
+
+
 def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
     """Filled outline of the line work, with thin protruding lines removed."""
     seal = _odd(stroke + 2)
@@ -190,7 +224,14 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         ink_crop = np.where(member, ink[crop], 0).astype(np.uint8)
         if not ink_crop.any():
             continue
-        sil = _silhouette(np.where(member, outline[crop], 0).astype(np.uint8), stroke)
+        outline_crop = np.where(member, outline[crop], 0).astype(np.uint8)
+        sil = _silhouette(outline_crop, stroke)
+        if _box_area(sil) < 0.6 * _box_area(outline_crop):
+            # The outline does not enclose most of its own line work: probably broken where
+            # lettering was written over it. Close short gaps between line ends and retry.
+            bridged = _silhouette(_bridge_gaps(outline_crop, stroke), stroke)
+            if _box_area(bridged) > _box_area(sil):
+                sil = bridged
         if not sil.any():
             regions.append(Region("text", (x, y, w, h), (x, y, w, h), sil, ink_crop,
                                   reason="open lines only (no closed outline)"))
