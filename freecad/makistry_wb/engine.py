@@ -34,6 +34,7 @@ class Analysis:
     dimensions: list = field(default_factory=list)  # plan.Dimension, every one read
     dimensions_used: list = field(default_factory=list)
     dimensions_unused: list = field(default_factory=list)  # unlinked or in conflict
+    dimension_report: list = field(default_factory=list)  # one entry per value read
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -142,17 +143,23 @@ def _read_dimensions(analysis: Analysis, cancel) -> float | None:
     import statistics
 
     try:
-        from .dims import read_dimensions, solve_scale
-    except ImportError as exc:
-        pip = "rapidocr onnxruntime"
-        analysis.warnings.append(
-            f"Dimensions were not read: the OCR package is missing ({exc.name}). Install it "
-            "with: " + runtime.install_command(pip.split()))
+        from .dims import preview, read_dimensions, solve_scale
+
+        analysis.dimensions = read_dimensions(analysis.images, analysis.views, cancel,
+                                              analysis.options.prompt)
+    except ImportError as exc:  # the OCR packages are optional: size from the prompt instead
+        detail = getattr(exc, "message", "") or runtime.install_command(
+            ["rapidocr", "onnxruntime"])
+        analysis.warnings.append(f"Dimensions were not read: the OCR package {exc.name} is "
+                                 f"missing. {detail}")
         return None
-    analysis.dimensions = read_dimensions(analysis.images, analysis.views, cancel,
-                                          analysis.options.prompt)
     solution = solve_scale(analysis.views, analysis.dimensions)
     analysis.dimensions_used, analysis.dimensions_unused = solution.used, solution.unused
+    analysis.dimension_report = preview.describe(analysis.dimensions, analysis.views,
+                                                 solution.used)
+    analysis.previews = [preview.draw(image, index, analysis.dimensions, analysis.views,
+                                      solution.used)
+                         for index, image in enumerate(analysis.previews)]
     ortho = [solution.mm_per_px[i] for i, view in enumerate(analysis.views)
              if i in solution.mm_per_px and view.role in ("front", "top", "right", "left",
                                                            "bottom", "back")]
@@ -242,18 +249,13 @@ def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs
         report["agreement"] = dict(analysis.agreement)
         for entry, kind in zip(report["inputs"], analysis.kinds):
             entry["kind"] = kind
-        report["dimensions_used"] = [_dimension_entry(d) for d in analysis.dimensions_used]
-        report["dimensions_unused"] = [_dimension_entry(d) for d in analysis.dimensions_unused]
+        report["dimensions"] = analysis.dimension_report
+        report["dimensions_used"] = [d for d in analysis.dimension_report
+                                     if d["status"] == "used"]
         report["warnings"] = list(analysis.warnings)
     if error is not None:
         report["error"] = error.to_dict()
     return report
-
-
-def _dimension_entry(dim) -> dict[str, Any]:
-    return {"text": dim.text, "value": dim.value, "unit": dim.unit, "kind": dim.kind,
-            "count": dim.count, "flags": list(dim.flags), "view": dim.view_index,
-            "axis": dim.axis, "text_box": list(dim.text_box) if dim.text_box else None}
 
 
 def save_preview(analysis: Analysis, path: str) -> None:
