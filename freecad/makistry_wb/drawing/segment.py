@@ -69,10 +69,15 @@ def _bridge_gaps(ink: np.ndarray, stroke: float) -> np.ndarray:
     np.fill_diagonal(dist, np.inf)
     bridged = ink.copy()
     width = max(1, int(round(stroke)))
-    for i in range(len(pts)):
-        j = int(np.argmin(dist[i]))
-        # Mutual nearest ends only: a broken line's two ends face each other.
-        if dist[i, j] <= reach and int(np.argmin(dist[j])) == i and i < j:
+    # Closest pairs first, each end used once.
+    used = np.zeros(len(pts), bool)
+    order = np.argsort(dist, axis=None)
+    for flat in order:
+        i, j = divmod(int(flat), len(pts))
+        if dist[i, j] > reach:
+            break
+        if i < j and not used[i] and not used[j]:
+            used[i] = used[j] = True
             cv2.line(bridged, (int(xs[i]), int(ys[i])), (int(xs[j]), int(ys[j])), 255, width)
     return bridged
 
@@ -226,7 +231,7 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
             continue
         outline_crop = np.where(member, outline[crop], 0).astype(np.uint8)
         sil = _silhouette(outline_crop, stroke)
-        if _box_area(sil) < 0.6 * _box_area(outline_crop):
+        if _box_area(sil) < 0.8 * _box_area(outline_crop):
             # The outline does not enclose most of its own line work: probably broken where
             # lettering was written over it. Close short gaps between line ends and retry.
             bridged = _silhouette(_bridge_gaps(outline_crop, stroke), stroke)
