@@ -96,6 +96,8 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
     assert result["bodies"][0]["label"] == "demo_bracket"
     assert result["bodies"][0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
     assert max(result["bodies"][0]["bbox"]) == pytest.approx(120, abs=0.5)
+    # Shown as PartDesign shows a body: the tip only, no sketches, no origin planes.
+    assert result["bodies"][0]["shown"] == [result["bodies"][0]["tip"]]
     assert len(result["jobs"]) == 1
     assert result["jobs"][0]["prompt"] == DEMO_PROMPT
     assert result["jobs"][0]["report_status"] == "success"

@@ -91,7 +91,10 @@ def body_facts(doc):
     return [{"label": b.Label, "volume": b.Shape.Volume,
              "bbox": [b.Shape.BoundBox.XLength, b.Shape.BoundBox.YLength,
                       b.Shape.BoundBox.ZLength],
-             "parents": [p.TypeId for p in b.InList if p.TypeId == "App::Part"]}
+             "parents": [p.TypeId for p in b.InList if p.TypeId == "App::Part"],
+             "shown": [o.Name for o in b.Group + [b.Origin] + b.Origin.OriginFeatures
+                       if o.Visibility],
+             "tip": b.Tip.Name if b.Tip else None}
             for b in doc.Objects if b.TypeId == "PartDesign::Body"]
 
 

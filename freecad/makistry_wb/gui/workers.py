@@ -179,6 +179,7 @@ class LocalWorker(_Worker):
                 "it persists, report the images.")
         for body in bodies:
             body.Label = engine.part_name(self.options)
+            _show_tip_only(body)
             if container is not None:
                 container.addObject(body)
         return bodies
@@ -188,6 +189,17 @@ class LocalWorker(_Worker):
         report["outputs"] = list(outputs)
         report["parts"] = engine.describe_parts(parts)
         return report
+
+
+def _show_tip_only(body) -> None:
+    """As PartDesign shows a body: its tip, not every feature, sketch and origin plane (a file
+    saved without the GUI carries no display state, so a merged body shows everything)."""
+    for feature in body.Group:
+        feature.Visibility = feature == body.Tip
+    origin = getattr(body, "Origin", None)
+    if origin is not None:
+        for feature in [origin] + list(origin.OriginFeatures):
+            feature.Visibility = False
 
 
 class RemoteWorker(_Worker):
