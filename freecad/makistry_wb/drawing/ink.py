@@ -20,7 +20,6 @@ class InkLayers:
 
     ink: np.ndarray  # dark neutral pixels inside the drawing area: the candidate geometry
     outline: np.ndarray  # the heavy lines among them (all of ``ink`` without line weights)
-    colour: np.ndarray  # saturated pixels (coloured dimensions, centre marks, notes, shading)
     paper: np.ndarray  # background
     gray: np.ndarray  # uint8 grey levels
     spread: np.ndarray  # uint8 max - min channel: colourfulness
@@ -144,10 +143,10 @@ def _drawing_area(frame: np.ndarray) -> np.ndarray:
 
 
 def separate(name: str, rgb: np.ndarray) -> InkLayers:
-    """Split an RGB drawing into geometry ink, colour and paper; drop the sheet frame."""
+    """Split an RGB drawing into geometry ink (dark and neutral), tone and paper; drop the sheet
+    frame and everything outside it."""
     red, green, blue = cv2.split(np.ascontiguousarray(rgb))
     spread = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
-    cmax = cv2.max(cv2.max(red, green), blue)
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     check_readable(name, gray)
 
@@ -156,7 +155,6 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     threshold = paper_level - 0.3 * (paper_level - darkest)
     neutral = spread < _MAX_NEUTRAL_SPREAD
     ink = ((gray < threshold) & neutral).astype(np.uint8) * 255
-    colour = ((~neutral) & (cmax > 60)).astype(np.uint8) * 255
     paper = ((gray > paper_level - 25) & neutral).astype(np.uint8) * 255
 
     if not ink.any():
@@ -179,7 +177,7 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     outline = heavy_lines(core)
     if outline is core:
         outline = ink
-    return InkLayers(ink=ink, outline=outline, colour=colour, paper=paper, gray=gray,
+    return InkLayers(ink=ink, outline=outline, paper=paper, gray=gray,
                      spread=spread, paper_level=paper_level, drawing_area=area,
                      stroke_width=estimate_stroke_width(outline), skew_deg=skew,
                      frame_box=frame_box)

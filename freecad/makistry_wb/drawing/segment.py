@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -21,7 +21,6 @@ class Region:
     silhouette: np.ndarray  # uint8 mask, crop of ``bbox``: the filled outline
     ink: np.ndarray  # uint8 mask, crop of ``bbox``: this region's line work
     reason: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def area(self) -> int:
