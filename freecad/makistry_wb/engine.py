@@ -17,6 +17,8 @@ from . import __version__, errors, runtime
 from .options import JobOptions
 
 ProgressCallback = Callable[[float, str], None]
+# Printed values that must agree before they set the scale.
+MIN_DIMENSIONS = 2
 
 
 @dataclass
@@ -163,7 +165,12 @@ def _read_dimensions(analysis: Analysis, cancel) -> float | None:
     ortho = [solution.mm_per_px[i] for i, view in enumerate(analysis.views)
              if i in solution.mm_per_px and view.role in ("front", "top", "right", "left",
                                                            "bottom", "back")]
-    if solution.source != "dimensions" or not ortho or not solution.used:
+    # One value alone may be a stray number (a title block, a note, noise read as digits).
+    if solution.source != "dimensions" or not ortho or len(solution.used) < MIN_DIMENSIONS:
+        if solution.used:
+            analysis.warnings.append(
+                f"Only {len(solution.used)} printed value agreed with the geometry; the size "
+                "comes from the prompt or the default instead.")
         return None
     return statistics.median(ortho)
 

@@ -89,10 +89,16 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
     for size in sizes:
         if size.extent == "thickness":
             thickness_mm = size.value_mm
-        elif scale is None:
-            px = longest_px if size.extent == "length" else extents.get(size.extent)
-            if px:
-                scale = ScaleInfo(size.value_mm / px, "prompt")
+            continue
+        px = longest_px if size.extent == "length" else extents.get(size.extent)
+        if not px:
+            continue
+        if scale is None:
+            scale = ScaleInfo(size.value_mm / px, "prompt")
+        elif scale.source == "dimensions" and abs(px * scale.mm_per_px / size.value_mm - 1) > 0.05:
+            warnings.append(
+                f"The drawing's dimensions make the part {px * scale.mm_per_px:.1f} mm where the "
+                f"prompt says {size.text}; the drawing's values were used.")
     if scale is None:
         scale = ScaleInfo(DEFAULT_LONGEST_MM / longest_px, "default")
         warnings.append(
