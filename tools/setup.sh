@@ -14,7 +14,8 @@ command -v xvfb-run >/dev/null || need_apt+=(xvfb xauth)
 for tool in curl jq node; do command -v $tool >/dev/null || need_apt+=("${tool/#node/nodejs}"); done  # API client examples
 "$PY" -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 "$PY" -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
-command -v node >/dev/null || need_apt+=(nodejs)
+# The benchmark's dimension text (DejaVu Sans, as FreeCAD's drawings use).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
