@@ -174,36 +174,37 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     # widen thin lines by a grey fringe that must not count as weight.
     core = cv2.bitwise_and(ink, ((gray < paper_level - 0.6 * (paper_level - darkest))
                                  .astype(np.uint8) * 255))
-    outline = heavy_lines(core)
-    if outline is core:
-        outline = ink
+    outline = heavy_lines(core, ink)
     return InkLayers(ink=ink, outline=outline, paper=paper, gray=gray,
                      spread=spread, paper_level=paper_level, drawing_area=area,
                      stroke_width=estimate_stroke_width(outline), skew_deg=skew,
                      frame_box=frame_box)
 
 
-def heavy_lines(ink: np.ndarray) -> np.ndarray:
+def heavy_lines(core: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """The part's outlines when the drawing uses line weights: visible and hidden lines drawn
-    heavier than dimension, extension, leader and centre lines. Returns ``ink`` itself when
-    the weights do not tell them apart (one weight throughout, or a low-resolution scan)."""
-    if not ink.any():
+    heavier than dimension, extension, leader and centre lines. ``core`` is the dark middle
+    of the strokes, ``ink`` all of them. Returns ``ink`` when the weights do not tell lines
+    apart (one weight throughout, or a low-resolution scan)."""
+    if not core.any():
         return ink
-    heavy = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((3, 3), np.uint8))))
+    heavy = cv2.morphologyEx(core, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((5, 5), np.uint8))))
     # Judge lines only: solid areas (codes, shading, filled logos) are neither weight.
     solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)),
                        np.ones((5, 5), np.uint8))
     lines_only = cv2.bitwise_not(solid)
     heavy_lines_only = cv2.bitwise_and(heavy, lines_only)
-    total = float(np.count_nonzero(cv2.bitwise_and(ink, lines_only)))
+    ink_lines = cv2.bitwise_and(ink, lines_only)
+    total = float(np.count_nonzero(ink_lines))
     if total == 0:
         return ink
-    heavy_share = np.count_nonzero(heavy_lines_only) / total
+    covered = np.count_nonzero(cv2.bitwise_and(
+        ink_lines, cv2.dilate(heavy_lines_only, np.ones((5, 5), np.uint8)))) / total
     light_share = np.count_nonzero(cv2.bitwise_and(light, lines_only)) / total
     # Only clearly heavy strokes: at low resolution every line is thin and opening would break
     # the outlines themselves.
-    if (heavy_share >= 0.4 and light_share >= 0.08
+    if (covered >= 0.4 and light_share >= 0.08
             and estimate_stroke_width(heavy_lines_only, percentile=75) >= 2.5):
         return heavy
     return ink
