@@ -78,8 +78,9 @@ def write_markdown(path: Path, meta: dict, rows: list, samples: list) -> None:
         "TechDraw.projectEx (benchmarks/render.py) in one variant, converted by "
         "`python3 -m freecad.makistry_wb convert` and its STEP answer scored against the truth "
         "(benchmarks/score.py): IoU by exact OCC booleans after the best of the 24 axis-aligned "
-        "orientations, centres of mass together, at true scale and after scaling the answer to "
-        "the truth's volume. A failed case counts as IoU 0 and 100 % error. Inputs are rebuilt "
+        "orientations, with the centres of mass or of the bounding boxes together (the better), "
+        "at true scale and after scaling the answer to the truth's size (bounding-box diagonal). "
+        "A failed case counts as IoU 0 and 100 % error. Inputs are rebuilt "
         "from the seeds under benchmarks/out/ (not committed).",
         "",
         "## By family and tier",

@@ -96,13 +96,28 @@ def _common_volume(a, b) -> float:
         return 0.0
 
 
-def placed(truth, answer, matrix, factor: float = 1.0):
-    """``answer`` rotated by ``matrix``, scaled by ``factor`` and moved onto truth's centre."""
+def _box_diagonal(shape) -> float:
+    box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") else shape.BoundBox
+    return box.DiagonalLength
+
+
+def _box_centre(shape):
+    box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") else shape.BoundBox
+    return V(box.Center)
+
+
+ALIGNMENTS = {"mass": _centre, "box": _box_centre}
+
+
+def placed(truth, answer, matrix, factor: float = 1.0, align: str = "mass"):
+    """``answer`` rotated by ``matrix``, scaled by ``factor`` and moved onto truth's centre of
+    mass (``align="mass"``) or bounding-box centre (``"box"``)."""
     moved = answer.copy()
     if factor != 1.0:
         moved.scale(factor)  # exact: transformGeometry would turn every surface into a B-spline
     moved.transformShape(matrix)
-    moved.translate(_centre(truth) - _centre(moved))
+    centre = ALIGNMENTS[align]
+    moved.translate(centre(truth) - centre(moved))
     return moved
 
 
@@ -191,15 +206,18 @@ def best_iou(truth, answer, factor: float = 1.0) -> Match:
     for rank, index in enumerate(order):
         if rank >= EXACT_CANDIDATES or guess[index] < guess[order[0]] - ESTIMATE_MARGIN:
             break
-        shape = placed(truth, answer, ORIENTATIONS[index], factor)
-        overlap = min(vt, va, _bbox_overlap(truth.BoundBox, shape.BoundBox))
-        bound = overlap / (vt + va - overlap) if overlap > 0 else 0.0
-        if best is not None and bound <= best.iou + 1e-9:
-            continue
-        inter = _common_volume(truth, shape)
-        iou = inter / (vt + va - inter) if inter > 0 else 0.0
-        if best is None or iou > best.iou:
-            best = Match(iou, index, _extents(shape))
+        # Centres of mass coincide when the shape is right; when the answer has extra or
+        # missing material they drift apart, and the bounding boxes line up better.
+        for align in ALIGNMENTS:
+            shape = placed(truth, answer, ORIENTATIONS[index], factor, align)
+            overlap = min(vt, va, _bbox_overlap(truth.BoundBox, shape.BoundBox))
+            bound = overlap / (vt + va - overlap) if overlap > 0 else 0.0
+            if best is not None and bound <= best.iou + 1e-9:
+                continue
+            inter = _common_volume(truth, shape)
+            iou = inter / (vt + va - inter) if inter > 0 else 0.0
+            if best is None or iou > best.iou:
+                best = Match(iou, index, _extents(shape))
     return best
 
 
@@ -257,7 +275,7 @@ def hole_count(shape) -> int:
 @dataclass
 class Score:
     iou: float = 0.0  # at true scale
-    iou_normalised: float = 0.0  # after scaling the answer to the truth's volume
+    iou_normalised: float = 0.0  # after scaling the answer to the truth's size (box diagonal)
     volume_error: float = 1.0  # |Va - Vt| / Vt
     bbox_error: float = 1.0  # worst relative extent error, in the best orientation
     holes: int = 0
@@ -271,7 +289,9 @@ def score(truth, answer) -> Score:
     """All the measures of ``answer`` against ``truth`` (both OCC solids, millimetres)."""
     vt, va = abs(truth.Volume), abs(answer.Volume)
     true_scale = best_iou(truth, answer)
-    factor = (vt / va) ** (1.0 / 3.0)
+    # The size a reader would correct: the bounding boxes' diagonals. (Matching volumes
+    # instead would shrink an answer with extra material and count that error twice.)
+    factor = _box_diagonal(truth) / _box_diagonal(answer)
     normalised = best_iou(truth, answer, factor) if abs(factor - 1) > 1e-6 else true_scale
     te = _extents(truth)
     bbox_error = max(abs(a - t) / t for a, t in zip(true_scale.extents, te) if t > 0)
