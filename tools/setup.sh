@@ -11,6 +11,7 @@ PY=${PY:-/usr/bin/python3}
 need_apt=()
 command -v freecadcmd >/dev/null || need_apt+=(freecad)
 command -v xvfb-run >/dev/null || need_apt+=(xvfb xauth)
+command -v xdotool >/dev/null || need_apt+=(xdotool)  # the GUI tests paste with real keys
 for tool in curl jq node; do command -v $tool >/dev/null || need_apt+=("${tool/#node/nodejs}"); done  # API client examples
 "$PY" -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 "$PY" -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)

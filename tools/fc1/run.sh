@@ -18,7 +18,7 @@ FC1_VENV=${FC1_VENV:-/root/.venv-fc1}
 # Everything `make setup` and `make test` need, so that setup never calls apt in the chroot.
 PACKAGES=(
   freecad python3-venv python3-pip python3-numpy python3-pil python3-scipy
-  xvfb xauth make git ca-certificates curl jq nodejs npm
+  xvfb xauth xdotool make git ca-certificates curl jq nodejs npm fonts-dejavu-core
 )
 MARKER=.makistry-fc1-complete
 PARTIAL="$FC1_ROOT.partial"
