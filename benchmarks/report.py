@@ -4,6 +4,7 @@ real samples. Failed cases are in every statistic with IoU 0 (errors 100 %)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.cases import FAMILY_NAMES, TIER_NAMES, VARIANT_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pct(values, q) -> float:
@@ -125,15 +128,34 @@ def write_markdown(path: Path, meta: dict, rows: list, samples: list) -> None:
             want = " x ".join(f"{v:g}" for v in sorted(s["truth_extents"], reverse=True))
             if s["success"]:
                 got = " x ".join(f"{v:.1f}" for v in s["extents"])
+                iou = (f"{s['iou']:.3f} / {s['iou_normalised']:.3f}" if "iou" in s
+                       else "no model")
                 body.append([s["file"], "success", f"{s['truth_volume']:.0f}",
                              f"{s['volume']:.0f}", f"{100 * s['volume_error']:.1f} %", want,
-                             got, f"{100 * s['bbox_error']:.1f} %", f"{s['time_s']:.1f}"])
+                             got, f"{100 * s['bbox_error']:.1f} %", iou, f"{s['time_s']:.1f}"])
             else:
                 body.append([s["file"], f"failed: {s['error']}", f"{s['truth_volume']:.0f}",
-                             "-", "100 %", want, "-", "100 %", f"{s.get('time_s', 0):.1f}"])
+                             "-", "100 %", want, "-", "100 %", "0", f"{s.get('time_s', 0):.1f}"])
         out += _table(["file", "result", "volume truth (mm³)", "volume answer (mm³)",
                        "volume error", "bbox truth (mm)", "bbox answer (mm, sorted)",
-                       "bbox error", "time (s)"], body)
+                       "bbox error", "IoU vs hand model (true scale / normalised)",
+                       "time (s)"], body)
+        out += ["", "The hand models (tests/data/truth/sample_models.py) match the published "
+                "masses within 1 g; tests/test_samples_truth.py checks them."]
+    api = ROOT / "benchmarks" / "api_load.json"
+    if api.exists():
+        load = json.loads(api.read_text())
+        out += ["", "## HTTP API under load", "",
+                f"`{load['command']}` on {load['date']} (commit {load['commit']}): "
+                f"{load['jobs']} jobs from {load['clients']} concurrent clients on loopback, "
+                f"{load['workers']} engine worker, queue of {load['max_queue']}.", "",
+                *_table(["jobs done", "lost", "wall (s)", "jobs/min", "poll p50 / p95 (ms)",
+                         "end to end p50 / p95 (s)", "429 answers (retried)"],
+                        [[str(load["statuses"].get("success", 0)), str(load["lost"]),
+                          f"{load['wall_s']:.0f}", f"{load['throughput_jobs_per_min']:.1f}",
+                          f"{load['poll_ms']['p50']:.1f} / {load['poll_ms']['p95']:.1f}",
+                          f"{load['end_to_end_s']['p50']:.0f} / {load['end_to_end_s']['p95']:.0f}",
+                          str(load["answers_429"])]])]
     out += ["", "Re-run: `make bench` (all, 135 cases + samples) or `make bench-quick` (8 "
             "cases + samples). Per-case rows: benchmarks/out/results-*.json.", ""]
     path.write_text("\n".join(out))

@@ -178,11 +178,29 @@ def score_sample(name: str, truth: dict, deadline: float) -> dict:
             row.update(success=True, error=None, volume=answer.Volume, extents=extents,
                        volume_error=abs(answer.Volume - truth["volume_mm3"]) / truth["volume_mm3"],
                        bbox_error=max(abs(a - t) / t for a, t in zip(extents, want)))
+            row.update(_iou_against_model(name, answer))
             return row
         except Exception as exc:
             problem = ("unreadable_step", str(exc)[:TAIL_CHARS])
     row.update(success=False, error=problem[0], message=problem[1])
     return row
+
+
+def _iou_against_model(name: str, answer) -> dict:
+    """IoU against the solid modelled by hand from the drawing, where there is one
+    (tests/data/truth/sample_models.py, checked against the published mass)."""
+    from benchmarks.score import as_solid, score
+
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "data" / "truth"))
+    try:
+        import sample_models
+    finally:
+        sys.path.pop(0)
+    make = sample_models.MODELS.get(name)
+    if make is None:
+        return {}
+    result = score(as_solid(make()), answer)
+    return {"iou": result.iou, "iou_normalised": result.iou_normalised}
 
 
 def load_sample_truths() -> dict:
