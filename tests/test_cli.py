@@ -117,3 +117,25 @@ def test_mesh_tolerance_is_settable(tmp_path, App):
         assert mesh.is_watertight
         sizes[tolerance] = len(mesh.faces)
     assert sizes["0.005"] > 2 * sizes["0.5"]
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="the demo drawing is rendered by benchmarks/")
+def test_assembly_mode_keeps_its_structure_in_step(tmp_path, App):
+    import Part
+
+    step, fcstd = tmp_path / "a.step", tmp_path / "a.FCStd"
+    proc = convert(DEMO, "-o", step, "--also", fcstd, "--mode", "assembly",
+                   "--prompt", "120 mm long", "--report", tmp_path / "r.json")
+    assert proc.returncode == 0, proc.stderr
+    text = step.read_text()
+    assert "NEXT_ASSEMBLY_USAGE_OCCURRENCE" in text  # a product inside a product
+    volume = json.loads((tmp_path / "r.json").read_text())["parts"][0]["volume_mm3"]
+    assert Part.read(str(step)).Volume == pytest.approx(volume, rel=1e-3)
+    doc = App.openDocument(str(fcstd))
+    try:
+        containers = [o for o in doc.Objects if o.TypeId == "App::Part"]
+        assert len(containers) == 1
+        assert [o.TypeId for o in containers[0].Group if o.TypeId == "PartDesign::Body"] == [
+            "PartDesign::Body"]
+    finally:
+        App.closeDocument(doc.Name)

@@ -301,12 +301,19 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
         stages.enter("build", 0.6, "Building the body")
         App = runtime.import_freecad()
         doc = document or App.newDocument(analysis.plan.name)
-        parts = build(analysis, doc)
+        container = None
+        if options.design_mode == "assembly":
+            container = doc.addObject("App::Part", "Assembly")
+            container.Label = analysis.plan.name
+        parts = build(analysis, doc, container)
         from .cad.export import export_parts
 
         stages.enter("export", 0.85, "Exporting")
         for path in outputs:
-            written.append(export_parts(parts, path, tolerance=mesh_tolerance_mm))
+            # A STEP file of the container keeps the assembly's structure; meshes are per part.
+            step = path.lower().endswith((".step", ".stp")) and container is not None
+            written.append(export_parts(parts, path, tolerance=mesh_tolerance_mm,
+                                        structure=container if step else None))
         stages.leave()
         if progress:
             progress(1.0, "Done")

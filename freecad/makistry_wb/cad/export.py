@@ -150,9 +150,11 @@ def _check(parts, path: str) -> dict:
     return found
 
 
-def export_parts(parts, path: str, tolerance: float | None = None) -> str:
+def export_parts(parts, path: str, tolerance: float | None = None, structure=None) -> str:
     """Write ``parts`` (objects with a Shape) to ``path``, the type from its suffix, and check
-    the file by reading it back. ``tolerance`` is the mesh deflection in mm (default: by size)."""
+    the file by reading it back. ``tolerance`` is the mesh deflection in mm (default: by size);
+    ``structure``, an App::Part holding the parts, is what a STEP file is written from, so the
+    file keeps the assembly's tree."""
     suffix = os.path.splitext(path)[1].lower()
     writer = _WRITERS.get(suffix)
     if writer is None:
@@ -163,7 +165,7 @@ def export_parts(parts, path: str, tolerance: float | None = None) -> str:
     if os.path.exists(path):
         os.remove(path)
     try:
-        writer(parts, path, tolerance)
+        writer([structure] if structure is not None else parts, path, tolerance)
     except errors.MakistryError:
         raise
     except Exception as exc:
