@@ -215,11 +215,53 @@ def timing(repeats: int = 5) -> None:
               f"  cpu median {np.median(cpus):.3f}s  ({stages})")
 
 
+def benchmark_inputs() -> None:
+    """Roles and projection on the benchmark's own case inputs (benchmarks/out/cases, built by
+    ``make bench``), photos left out: counts per variant."""
+    import json
+    from collections import Counter
+
+    from PIL import Image
+
+    from freecad.makistry_wb import errors, plan
+    from freecad.makistry_wb.drawing import understand
+    from freecad.makistry_wb.imaging.load import LoadedImage
+
+    tally: Counter = Counter()
+    for case_file in sorted((REPO / "benchmarks" / "out" / "cases").glob("*/case.json")):
+        case = json.loads(case_file.read_text())
+        if "photo" in case["variant"]:
+            continue
+        images = [LoadedImage(name=Path(p).name, format="PNG",
+                              rgb=np.asarray(Image.open(p).convert("RGB")).copy())
+                  for p in case["images"]]
+        try:
+            views = understand(images, case.get("prompt", "")).views
+        except errors.MakistryError:
+            views = []
+        ortho = [v for v in views if v.role in plan.ORTHO_ROLES]
+        right = sorted(v.role for v in ortho) == ["front", "right", "top"] and (
+            case["variant"] == "separate"
+            or {v.projection for v in ortho} == {case["projection"]})
+        tally[(case["variant"], right)] += 1
+        if not right:
+            print(f"{case_file.parent.name:40s} {[(v.role, v.projection) for v in ortho]}")
+    variants = sorted({v for v, _ in tally})
+    for variant in variants:
+        done = tally[(variant, True)]
+        print(f"{variant:12s} {done}/{done + tally[(variant, False)]}")
+    good = sum(n for (_, ok), n in tally.items() if ok)
+    print(f"all          {good}/{sum(tally.values())}")
+
+
 def main() -> int:
     from benchmarks.parts import FAMILIES
 
     if "--timing" in sys.argv:
         timing()
+        return 0
+    if "--cases" in sys.argv:
+        benchmark_inputs()
         return 0
 
     totals = {"cases": 0, "roles_ok": 0, "right": 0.0, "total": 0.0, "circles": 0,
