@@ -204,7 +204,7 @@ def heavy_lines(core: np.ndarray, ink: np.ndarray) -> np.ndarray:
     light_share = np.count_nonzero(cv2.bitwise_and(light, lines_only)) / total
     # Only clearly heavy strokes: at low resolution every line is thin and opening would break
     # the outlines themselves.
-    if (covered >= 0.4 and light_share >= 0.08
+    if (covered >= 0.4 and light_share >= 0.03
             and estimate_stroke_width(heavy_lines_only, percentile=75) >= 2.5):
         return heavy
     return ink
