@@ -125,7 +125,8 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     scale_from_dimensions = None
     if any(kind == "drawing" for kind in analysis.kinds):
         stages.enter("dimensions", 0.3, "Reading the dimensions")
-        scale_from_dimensions = _read_dimensions(analysis, cancel)
+        scale_from_dimensions = _read_dimensions(analysis, _as_read(analysis.images, drawing),
+                                                 cancel)
 
     stages.enter("reconstruct", 0.45, "Planning the solid")
     from .reconstruct import plan_from_views
@@ -140,14 +141,26 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     return analysis
 
 
-def _read_dimensions(analysis: Analysis, cancel) -> float | None:
+def _as_read(images: list, drawing) -> list:
+    """The images as the drawing layer read them: turned scans straightened, so that the
+    view boxes and the dimensions' text boxes share coordinates."""
+    import dataclasses
+
+    from .drawing.ink import straighten
+
+    turned = list(getattr(drawing, "straightened_deg", []))
+    return [dataclasses.replace(image, rgb=straighten(image.rgb, turned[i]))
+            if i < len(turned) and turned[i] else image for i, image in enumerate(images)]
+
+
+def _read_dimensions(analysis: Analysis, images: list, cancel) -> float | None:
     """Read and link the printed dimensions; mm per pixel from those that agree, if any."""
     import statistics
 
     try:
         from .dims import preview, read_dimensions, solve_scale
 
-        analysis.dimensions = read_dimensions(analysis.images, analysis.views, cancel,
+        analysis.dimensions = read_dimensions(images, analysis.views, cancel,
                                               analysis.options.prompt)
     except ImportError as exc:  # the OCR packages are optional: size from the prompt instead
         detail = getattr(exc, "message", "") or runtime.install_command(
