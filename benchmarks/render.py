@@ -11,68 +11,17 @@ the solid so that the view's right / up / towards-viewer axes become X / Y / Z.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.annotate import FONT_PATH
-from benchmarks.parts import FreeCAD, V  # imports FreeCAD and puts its Mod folders on sys.path
-
-# View role -> (right, up, towards the viewer) in model axes; see plan.py's coordinates.
-VIEW_AXES = {
-    "front": ((1, 0, 0), (0, 0, 1), (0, -1, 0)),
-    "top": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
-    "right": ((0, 1, 0), (0, 0, 1), (1, 0, 0)),
-    "left": ((0, -1, 0), (0, 0, 1), (-1, 0, 0)),
-    "bottom": ((1, 0, 0), (0, -1, 0), (0, 0, -1)),
-}
+from benchmarks.parts import V  # imports FreeCAD and puts its Mod folders on sys.path
+from freecad.makistry_wb.cad.projection import ViewLines, view_matrix
+from freecad.makistry_wb.cad.projection import project as project_lines
 
 DASH_HIDDEN = (12, 6)
 DASH_CENTRE = (26, 5, 5, 5)
-
-
-@dataclass
-class ViewLines:
-    """One projected view in millimetres (x right, y up): polylines by line type."""
-
-    role: str
-    visible: list = field(default_factory=list)
-    hidden: list = field(default_factory=list)
-    centre: list = field(default_factory=list)
-    circles: list = field(default_factory=list)  # (cx, cy, r) of full visible circles
-    box: tuple = (0.0, 0.0, 0.0, 0.0)  # xmin, ymin, xmax, ymax of the visible geometry
-
-    @property
-    def width(self) -> float:
-        return self.box[2] - self.box[0]
-
-    @property
-    def height(self) -> float:
-        return self.box[3] - self.box[1]
-
-
-def _view_matrix(role: str):
-    right, up, toward = VIEW_AXES[role]
-    m = FreeCAD.Matrix()
-    m.A11, m.A12, m.A13 = right
-    m.A21, m.A22, m.A23 = up
-    m.A31, m.A32, m.A33 = toward
-    return m
-
-
-def _edge_points(edge, step_mm: float = 0.5) -> list[tuple[float, float]]:
-    if edge.Curve.TypeId == "Part::GeomLine" or edge.Curve.TypeId == "Part::GeomLineSegment":
-        pts = [edge.Vertexes[0].Point, edge.Vertexes[-1].Point]
-    else:
-        n = max(8, min(400, int(edge.Length / step_mm)))
-        pts = edge.discretize(Number=n)
-    return [(p.x, p.y) for p in pts]
-
-
-def _compound_lines(compound) -> list[list[tuple[float, float]]]:
-    if compound is None or compound.isNull():
-        return []
-    return [_edge_points(e) for e in compound.Edges if e.Length > 1e-6]
 
 
 def _cylinder_axes(shape) -> list[tuple]:
@@ -122,25 +71,10 @@ def _cylinder_axes(shape) -> list[tuple]:
 
 
 def project(shape, role: str) -> ViewLines:
-    """Visible, hidden and centre lines of ``shape`` seen as ``role`` (front, top, right...)."""
-    import TechDraw  # on sys.path once benchmarks.parts has imported FreeCAD
-
-    m = _view_matrix(role)
-    turned = shape.copy()
-    turned.transformShape(m)
-    result = TechDraw.projectEx(turned, V(0, 0, 1))
-    view = ViewLines(role)
-    view.visible = _compound_lines(result[0]) + _compound_lines(result[3])
-    view.hidden = _compound_lines(result[5]) + _compound_lines(result[8])
-    for compound in (result[0], result[3]):
-        if compound and not compound.isNull():
-            for e in compound.Edges:
-                if e.Curve.TypeId == "Part::GeomCircle" and e.isClosed():
-                    c = e.Curve.Center
-                    view.circles.append((c.x, c.y, e.Curve.Radius))
-    xs = [p[0] for line in view.visible + view.hidden for p in line]
-    ys = [p[1] for line in view.visible + view.hidden for p in line]
-    view.box = (min(xs), min(ys), max(xs), max(ys))
+    """Visible, hidden and centre lines of ``shape`` seen as ``role`` (front, top, right...):
+    the engine's own projection (cad/projection.py) plus the centre lines a drawing adds."""
+    view = project_lines(shape, role)
+    m = view_matrix(role)
     overshoot = 3.0
     for foot, axis, radius, t0, t1 in _cylinder_axes(shape):
         a = m.multiply(axis)

@@ -32,6 +32,7 @@ class ViewLines:
     role: str
     visible: list = field(default_factory=list)
     hidden: list = field(default_factory=list)
+    centre: list = field(default_factory=list)  # drawn by a renderer; projection leaves it empty
     circles: list = field(default_factory=list)  # (cx, cy, r) of full visible circles
     box: tuple = (0.0, 0.0, 0.0, 0.0)  # xmin, ymin, xmax, ymax of visible and hidden lines
 
