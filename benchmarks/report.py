@@ -141,7 +141,14 @@ def write_markdown(path: Path, meta: dict, rows: list, samples: list) -> None:
                        "bbox error", "IoU vs hand model (true scale / normalised)",
                        "time (s)"], body)
         out += ["", "The hand models (tests/data/truth/sample_models.py) match the published "
-                "masses within 1 g; tests/test_samples_truth.py checks them."]
+                "masses within 1 g; tests/test_samples_truth.py checks them.", "",
+                "Time per stage on these 2400 x 1350 drawings (seconds, in the engine process; "
+                "the run's two workers share the 2 cores):", ""]
+        stages = ["load", "drawing", "dimensions", "reconstruct", "build", "check", "export",
+                  "total"]
+        out += _table(["file", *stages],
+                      [[s["file"], *(f"{s['stages_s'][k]:.2f}" if k in s.get("stages_s", {})
+                                     else "-" for k in stages)] for s in samples])
     api = ROOT / "benchmarks" / "api_load.json"
     if api.exists():
         load = json.loads(api.read_text())

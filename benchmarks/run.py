@@ -167,7 +167,8 @@ def score_sample(name: str, truth: dict, deadline: float) -> dict:
         row.update(success=False, error="bench_budget", time_s=0.0, peak_mb=0.0)
         return row
     run = run_engine([SAMPLES_DIR / name], "", work, budget)
-    row.update(time_s=run["time_s"], peak_mb=run["peak_mb"])
+    row.update(time_s=run["time_s"], peak_mb=run["peak_mb"],
+               stages_s=(run["report"] or {}).get("timings_s", {}))
     problem = error_of(run)
     if problem is None:
         try:
