@@ -43,12 +43,7 @@ class JobOptions:
         """Raise MakistryError on the first rule the options break."""
         check_image_count(len(self.images))
         for image in self.images:
-            if len(image.data) > MAX_IMAGE_BYTES:
-                raise errors.MakistryError(
-                    errors.FILE_TOO_LARGE,
-                    f"{image.name} is {len(image.data) / 1e6:.1f} MB; the limit is "
-                    f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB. Save it smaller (PNG or JPEG).",
-                    source=image.name)
+            check_image_size(image)
             if image.role not in VIEW_ROLE_HINTS:
                 raise errors.MakistryError(
                     errors.INVALID_OPTION,
@@ -66,6 +61,18 @@ class JobOptions:
         if not isinstance(self.metadata, dict):
             raise errors.MakistryError(
                 errors.INVALID_OPTION, "metadata must be a JSON object.")
+
+
+def check_image_size(image: ImageInput) -> None:
+    """At most MAX_IMAGE_BYTES, or the error that names the file and the limit."""
+    import os
+
+    if len(image.data) > MAX_IMAGE_BYTES:
+        raise errors.MakistryError(
+            errors.FILE_TOO_LARGE,
+            f"{os.path.basename(image.name)} is {len(image.data) / 1e6:.1f} MB; the limit is "
+            f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB. Save it smaller (PNG or JPEG).",
+            source=image.name)
 
 
 def check_image_count(count: int) -> None:

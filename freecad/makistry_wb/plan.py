@@ -93,6 +93,13 @@ Primitive = Union[Line, Arc, Circle]
 _PRIMITIVES = {"line": Line, "arc": Arc, "circle": Circle}
 
 
+def reversed_chain(primitives: list) -> list:
+    """A chain of primitives in the opposite order, lines turned round (arcs keep their
+    counter-clockwise definition; circles have no direction)."""
+    return [Line(p.x1, p.y1, p.x0, p.y0, p.line_type) if isinstance(p, Line) else p
+            for p in reversed(primitives)]
+
+
 @dataclass
 class Loop:
     """A closed chain of primitives, in order (a lone Circle is a loop by itself)."""

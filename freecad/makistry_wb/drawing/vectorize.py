@@ -471,7 +471,7 @@ def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], s
         outer = max(contours, key=cv2.contourArea)
         loop = plan.Loop(_contour_primitives(outer, stroke, frame))
         if loop.area() < 0:
-            loop.primitives = _reverse(loop.primitives)
+            loop.primitives = plan.reversed_chain(loop.primitives)
         loops.append(loop)
     # Through-hole candidates: visible circles well inside the outline, the innermost of each
     # concentric set (a counterbore's outer circle is a step, not a hole).
@@ -497,13 +497,3 @@ def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], s
     for circle in sorted(innermost, key=lambda c: (c.cx, c.cy)):
         loops.append(plan.Loop([plan.Circle(circle.cx, circle.cy, circle.r)]))
     return plan.Profile(loops=loops, line_type="visible")
-
-
-def _reverse(prims: list[plan.Primitive]) -> list[plan.Primitive]:
-    out: list[plan.Primitive] = []
-    for prim in reversed(prims):
-        if isinstance(prim, plan.Line):
-            out.append(plan.Line(prim.x1, prim.y1, prim.x0, prim.y0, line_type=prim.line_type))
-        else:
-            out.append(prim)  # arcs keep their CCW definition; circles have no direction
-    return out

@@ -11,7 +11,7 @@ from PySide import QtCore, QtGui
 
 from .. import errors
 from ..imaging.load import sniff_format
-from ..options import MAX_IMAGE_BYTES, MAX_IMAGES, VIEW_ROLE_HINTS, ImageInput, read_image_file
+from ..options import MAX_IMAGES, VIEW_ROLE_HINTS, ImageInput, check_image_size, read_image_file
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif)"
 THUMB = QtCore.QSize(72, 54)
@@ -20,12 +20,7 @@ THUMB = QtCore.QSize(72, 54)
 def check_image(image: ImageInput) -> None:
     """Size and type, checked on the bytes; raises MakistryError with the reason."""
     label = os.path.basename(image.name)
-    if len(image.data) > MAX_IMAGE_BYTES:
-        raise errors.MakistryError(
-            errors.FILE_TOO_LARGE,
-            f"{label} is {len(image.data) / 1e6:.1f} MB; the limit is "
-            f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB. Save it smaller (PNG or JPEG).",
-            source=image.name)
+    check_image_size(image)
     if sniff_format(image.data) is None:
         raise errors.MakistryError(
             errors.UNSUPPORTED_TYPE,

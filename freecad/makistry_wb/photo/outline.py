@@ -23,16 +23,6 @@ def _tolerance(contour: np.ndarray) -> float:
     return max(1.0, min(2.5, 0.0025 * span))
 
 
-def _reversed(prims: list[plan.Primitive]) -> list[plan.Primitive]:
-    out: list[plan.Primitive] = []
-    for prim in reversed(prims):
-        if isinstance(prim, plan.Line):
-            out.append(plan.Line(prim.x1, prim.y1, prim.x0, prim.y0, line_type=prim.line_type))
-        else:
-            out.append(prim)
-    return out
-
-
 def _flat_arc_as_line(piece: tuple, tolerance: float) -> tuple:
     """An arc that bulges less than the tolerance is a straight edge (its huge radius would
     only trouble the sketch solver)."""
@@ -141,7 +131,7 @@ def contour_loop(contour: np.ndarray, frame: Frame, ccw: bool) -> plan.Loop:
     loop = plan.Loop(prims)
     if not (len(prims) == 1 and isinstance(prims[0], plan.Circle)):
         if (_signed_area(loop) > 0) != ccw:
-            loop.primitives = _reversed(prims)
+            loop.primitives = plan.reversed_chain(prims)
     return loop
 
 
