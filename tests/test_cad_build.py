@@ -244,3 +244,17 @@ def test_printed_sizes_make_extents_exact(doc):
     assert scale.extents_mm == pytest.approx({"x": 120.0, "y": 60.0, "z": 50.0})
     box = build_body(plan, doc).Shape.BoundBox
     assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((120, 60, 50), abs=1e-6)
+
+
+def test_few_printed_values_do_not_overrule_the_prompt():
+    """Stray readings (a line read as "1") agree with geometry by chance: against a prompt's
+    size, fewer than three distinct values lose; more win, and either way it is said."""
+    views = l_bracket_views()
+    plan, scale = plan_from_views(views, prompt="120 mm long", mm_per_px=0.004,
+                                  dimension_values=1)
+    assert scale.source == "prompt" and scale.extents_mm["x"] == pytest.approx(120)
+    assert any("prompt's size was used" in w for w in plan.warnings)
+    plan, scale = plan_from_views(views, prompt="120 mm long", mm_per_px=0.6,
+                                  dimension_values=5)
+    assert scale.source == "dimensions" and scale.extents_mm["x"] == pytest.approx(144)
+    assert any("drawing's values were used" in w for w in plan.warnings)

@@ -37,6 +37,7 @@ class Analysis:
     dimensions_used: list = field(default_factory=list)
     dimensions_unused: list = field(default_factory=list)  # unlinked or in conflict
     dimension_report: list = field(default_factory=list)  # one entry per value read
+    dimension_values: int = 0  # distinct printed values behind the scale
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -136,7 +137,8 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
                for d in analysis.dimensions_used
                if d.kind == "linear" and d.axis in ("x", "y", "z")]
     analysis.plan, analysis.scale = plan_from_views(
-        drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed)
+        drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed,
+        dimension_values=analysis.dimension_values)
     stages.leave()
     return analysis
 
@@ -178,13 +180,17 @@ def _read_dimensions(analysis: Analysis, images: list, cancel) -> float | None:
     ortho = [solution.mm_per_px[i] for i, view in enumerate(analysis.views)
              if i in solution.mm_per_px and view.role in ("front", "top", "right", "left",
                                                            "bottom", "back")]
-    # One value alone may be a stray number (a title block, a note, noise read as digits).
-    if solution.source != "dimensions" or not ortho or len(solution.used) < MIN_DIMENSIONS:
+    # A stray reading (a line or a circle read as "1" or "8", a title-block number) agrees with
+    # some geometry by chance, often several times over; a drawing's dimensions are different
+    # values that agree with one another.
+    distinct = {round(d.value, 3) for d in solution.used}
+    if solution.source != "dimensions" or not ortho or len(distinct) < MIN_DIMENSIONS:
         if solution.used:
             analysis.warnings.append(
-                f"Only {len(solution.used)} printed value agreed with the geometry; the size "
+                f"Only {len(distinct)} distinct printed value agreed with the geometry; the size "
                 "comes from the prompt or the default instead.")
         return None
+    analysis.dimension_values = len(distinct)
     return statistics.median(ortho)
 
 

@@ -40,6 +40,8 @@ DEFAULT_DEPTH_RATIO = 0.2
 # A printed overall size this close to a measured extent is taken as that extent, exactly.
 EXTENT_MATCH = 0.03
 CHAIN_MATCH = 0.006
+# Distinct printed values that must agree before they overrule the prompt's size.
+TRUSTED_DIMENSION_VALUES = 3
 
 
 @dataclass
@@ -75,8 +77,8 @@ def _extent_px(views: list[View]) -> dict[str, float]:
 
 
 def solve_scale(views: list[View], prompt: str, warnings: list[str],
-                mm_per_px: float | None = None,
-                printed: list[tuple[str, float]] = ()) -> tuple[ScaleInfo, float]:
+                mm_per_px: float | None = None, printed: list[tuple[str, float]] = (),
+                dimension_values: int = 0) -> tuple[ScaleInfo, float]:
     """mm per pixel from the drawing's dimensions when given, else the prompt, else a stated
     default; also the depth for a single view. ``printed`` are (axis, mm) values read on the
     drawing: one that matches an axis's extent makes that extent exact, so a part drawn a
@@ -96,9 +98,14 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
         if scale is None:
             scale = ScaleInfo(size.value_mm / px, "prompt")
         elif scale.source == "dimensions" and abs(px * scale.mm_per_px / size.value_mm - 1) > 0.05:
+            # Few values that disagree with what the user says are more likely misreadings.
+            trusted = dimension_values >= TRUSTED_DIMENSION_VALUES
             warnings.append(
                 f"The drawing's dimensions make the part {px * scale.mm_per_px:.1f} mm where the "
-                f"prompt says {size.text}; the drawing's values were used.")
+                f"prompt says {size.text}; the "
+                + ("drawing's values were used." if trusted else "prompt's size was used."))
+            if not trusted:
+                scale = ScaleInfo(size.value_mm / px, "prompt")
     if scale is None:
         scale = ScaleInfo(DEFAULT_LONGEST_MM / longest_px, "default")
         warnings.append(
@@ -307,8 +314,8 @@ def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
 
 
 def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
-                    mm_per_px: float | None = None,
-                    printed: list[tuple[str, float]] = ()) -> tuple[PartPlan, ScaleInfo]:
+                    mm_per_px: float | None = None, printed: list[tuple[str, float]] = (),
+                    dimension_values: int = 0) -> tuple[PartPlan, ScaleInfo]:
     """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
     ortho = _ortho_views(views)
     if not ortho:
@@ -317,7 +324,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             "No orthographic view with a closed outline was found. Use a drawing with at least "
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
-    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed)
+    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed, dimension_values)
     extents = scale.extents_mm
 
     axis = find_axis(ortho, ROLE_AXES)
