@@ -49,15 +49,20 @@ def test_values_link_to_the_geometry_they_measure():
     assert set(map(id, solution.used)) == {id(width), id(height), id(hole), id(depth)}
 
 
-def test_a_value_that_fits_nothing_is_left_unused():
-    views = _front_and_right()
-    dims = [
+def _four_values_and_a_misprint():
+    """Readings on _front_and_right(): four that fit its geometry, the last one fits nothing."""
+    return [
         _dim(100, "linear", 0, (330, 630, 40, 20)),
         _dim(40, "linear", 0, (40, 490, 40, 20)),
         _dim(60, "linear", 1, (830, 630, 40, 20)),
         _dim(20, "diameter", 0, (380, 470, 40, 20)),
         _dim(33, "linear", 0, (330, 370, 40, 20)),  # misprinted: nothing measures 165 px
     ]
+
+
+def test_a_value_that_fits_nothing_is_left_unused():
+    views = _front_and_right()
+    dims = _four_values_and_a_misprint()
     link.link(dims, views)
     solution = solve_scale(views, dims)
     assert dims[-1].refs == [] and dims[-1] in solution.unused
@@ -77,13 +82,7 @@ def test_report_and_preview_show_each_value_with_its_link():
     from freecad.makistry_wb.dims import preview
 
     views = _front_and_right()
-    dims = [
-        _dim(100, "linear", 0, (330, 630, 40, 20)),
-        _dim(40, "linear", 0, (40, 490, 40, 20)),
-        _dim(60, "linear", 1, (830, 630, 40, 20)),
-        _dim(20, "diameter", 0, (380, 470, 40, 20)),
-        _dim(33, "linear", 0, (330, 370, 40, 20)),
-    ]
+    dims = _four_values_and_a_misprint()
     link.link(dims, views)
     solution = solve_scale(views, dims)
     entries = preview.describe(dims, views, solution.used)
