@@ -125,6 +125,7 @@ def score_case(case_dict: dict, deadline: float) -> dict:
     row.update(time_s=run["time_s"], peak_mb=run["peak_mb"])
     report = run.get("report") or {}
     row["scale_source"] = (report.get("scale") or {}).get("source")
+    row["stages_s"] = report.get("timings_s") or {}
     row["warnings"] = len(report.get("warnings") or [])
     problem = error_of(run)
     if problem is None:
@@ -161,7 +162,8 @@ def score_sample(name: str, truth: dict, deadline: float) -> dict:
     from benchmarks.score import read_step
 
     work = OUT_ROOT / "samples" / Path(name).stem
-    row = {"file": name, "truth_volume": truth["volume_mm3"], "truth_extents": truth["bbox_mm"]}
+    row = {"file": name, "truth_volume": truth["volume_mm3"], "truth_extents": truth["bbox_mm"],
+           "density_kg_m3": truth.get("density_kg_m3")}
     budget = min(CASE_TIMEOUT_S, deadline - time.time())
     if budget < 5:
         row.update(success=False, error="bench_budget", time_s=0.0, peak_mb=0.0)
@@ -217,7 +219,8 @@ def load_sample_truths() -> dict:
         volume = entry.get("volume_mm3")
         box = entry.get("bbox_mm")
         if volume and box:
-            truths[name] = {"volume_mm3": float(volume), "bbox_mm": [float(v) for v in box]}
+            truths[name] = {"volume_mm3": float(volume), "bbox_mm": [float(v) for v in box],
+                            "density_kg_m3": entry.get("density_kg_m3")}
     return truths
 
 

@@ -127,3 +127,33 @@ def test_runner_scores_a_step_answer_in_a_child_process(bench, bracket, tmp_path
     scored = run.score_in_subprocess(truth, answer)
     assert scored["iou"] == pytest.approx(1.0, abs=1e-6) and scored["holes"] == 3
     assert run.score_in_subprocess(truth, junk)["error"] == "unreadable_step"
+
+
+def test_report_gives_engine_stage_medians_and_sample_mass_error(tmp_path):
+    from benchmarks import report
+
+    def case(tier, seconds):
+        stages = {"load": 0.1, "drawing": seconds, "dimensions": 1.0, "reconstruct": 0.1,
+                  "build": 0.2, "check": 0.1, "export": 0.1}
+        stages["total"] = sum(stages.values())
+        return {"id": f"plate-{tier}", "family": "plate", "tier": tier, "variant": "clean",
+                "success": True, "iou": 0.9, "iou_normalised": 0.9, "volume_error": 0.01,
+                "bbox_error": 0.01, "holes": 0, "time_s": 3.0, "peak_mb": 100,
+                "stages_s": stages}
+
+    rows = [case("simple", 0.4), case("simple", 0.6), case("hard", 2.0)]
+    sample = {"file": "s.png", "success": True, "truth_volume": 1000.0, "volume": 1500.0,
+              "volume_error": 0.5, "density_kg_m3": 2000, "truth_extents": [10, 10, 10],
+              "extents": [10.0, 10.0, 15.0], "bbox_error": 0.5, "time_s": 4.0,
+              "stages_s": rows[0]["stages_s"]}
+    meta = {"mode": "all", "wall_s": 1, "workers": 1, "budget_s": 1, "case_timeout_s": 1,
+            "machine": "m", "commit": "c", "samples_present": True}
+    out = tmp_path / "B.md"
+    report.write_markdown(out, meta, rows, [sample])
+    text = out.read_text()
+    # simple: drawing median 0.5; counted stages 0.5 + 0.1 + 0.2 + 0.1 = 0.9
+    assert "| simple | 2 | 0.10 | 0.50 | 1.00 | 0.10 | 0.20 | 0.10 | 0.10 | 2.10 | 0.90 | 3.00 |" \
+        in text
+    assert "| **all** | 3 | 0.10 | 0.60 |" in text
+    # 500 mm³ too much at 2000 kg/m³ is 1 g
+    assert "| s.png | success | 1000 | 1500 | 50.0 % | 1.0 |" in text
