@@ -109,6 +109,17 @@ def test_run_from_toolbar_builds_body_and_one_undo_removes_it(tmp_path, App, cli
           f"child process, s: {result['engine_timings_s']})")
 
 
+def test_result_goes_into_the_active_part_beside_the_users_body(tmp_path, App, cli_volume):
+    result = run_scenario(tmp_path, "active_part", image=DEMO, prompt=DEMO_PROMPT)
+    assert result["finished"] and result["panel_error"] == ""
+    assert result["housing_holds"] == ["TheirBody", "demo_bracket"]
+    built = [b for b in result["bodies"] if b["label"] == "demo_bracket"]
+    assert len(built) == 1 and built[0]["parents"] == ["App::Part"]
+    assert built[0]["volume"] == pytest.approx(cli_volume, rel=1e-6)
+    assert result["objects_after_undo"] == result["objects_before"]
+    assert result["housing_after_undo"] == ["TheirBody"]
+
+
 def test_cancel_leaves_document_unchanged(tmp_path, App):
     result = run_scenario(tmp_path, "cancel", image=DEMO, prompt=DEMO_PROMPT)
     assert result["was_running"]

@@ -176,6 +176,37 @@ def scenario_cancel():
     result["objects_after_cancel_of_built"] = sorted(o.Name for o in doc.Objects)
 
 
+def scenario_active_part():
+    """A user's document with an active App::Part holding their own Body: the result goes
+    into that Part, beside their Body, and one undo takes it out again."""
+    step_workbench()
+    doc = App.newDocument("GuiActivePart")
+    housing = doc.addObject("App::Part", "Housing")
+    theirs = doc.addObject("PartDesign::Body", "TheirBody")
+    housing.addObject(theirs)
+    theirs.addObject(doc.addObject("PartDesign::AdditiveBox", "TheirBox"))
+    doc.recompute()
+    Gui.ActiveDocument.ActiveView.setActiveObject("part", housing)
+    before = sorted(o.Name for o in doc.Objects)
+    panel = step_open_panel(doc)
+    panel.add_images([IMAGE])
+    panel.prompt.setPlainText(PROMPT)
+    panel.run()
+    result["finished"] = wait_until(lambda: panel.finished or panel.last_error, 180, []) \
+        and panel.finished
+    result["panel_error"] = panel.last_error
+    panel.accept()
+    settle(0.2)
+    result["bodies"] = body_facts(doc)
+    result["housing_holds"] = sorted(o.Label for o in housing.Group
+                                     if o.TypeId == "PartDesign::Body")
+    doc.undo()
+    doc.recompute()
+    result["objects_after_undo"] = sorted(o.Name for o in doc.Objects)
+    result["housing_after_undo"] = sorted(o.Name for o in housing.Group)
+    result["objects_before"] = before
+
+
 def scenario_bad_file():
     step_workbench()
     App.newDocument("GuiBad")
@@ -445,7 +476,8 @@ def scenario_engine_error():
 
 def main():
     try:
-        {"run": scenario_run, "cancel": scenario_cancel, "bad_file": scenario_bad_file,
+        {"run": scenario_run, "cancel": scenario_cancel, "active_part": scenario_active_part,
+         "bad_file": scenario_bad_file,
          "missing_deps": scenario_missing_deps, "inputs": scenario_inputs, "job": scenario_job,
          "preferences": scenario_preferences, "remote": scenario_remote,
          "engine_error": scenario_engine_error}[SCENARIO]()

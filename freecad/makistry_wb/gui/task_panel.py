@@ -37,6 +37,25 @@ def apply_default_units(prompt: str, unit: str) -> str:
     return _SIZE_WITHOUT_UNIT.sub(lambda m: f"{m.group(1)} {unit}{m.group(2)}", prompt)
 
 
+def active_container(doc):
+    """The App::Part the result goes into: the one active in the 3D view, else the one holding
+    the active Body (a Body cannot hold another Body, so the new one goes beside it), else
+    None (the result is placed at the document's top level)."""
+    gui_doc = Gui.getDocument(doc.Name) if doc is not None else None
+    view = getattr(gui_doc, "ActiveView", None) if gui_doc is not None else None
+    if view is None or not hasattr(view, "getActiveObject"):
+        return None
+    part = view.getActiveObject("part")
+    if part is not None and part.TypeId == "App::Part":
+        return part
+    body = view.getActiveObject("pdbody")
+    if body is not None:
+        parent = body.getParentGeoFeatureGroup()
+        if parent is not None and parent.TypeId == "App::Part":
+            return parent
+    return None
+
+
 def _timed(method):
     """Record the longest run of a main-thread slot in ``panel.slot_seconds`` (the GUI cannot
     answer while a slot runs; the GUI tests report these)."""
@@ -382,11 +401,14 @@ class ImageToCadPanel:
         if job is not None:
             job_object.remove_result(job)
         name = engine.part_name(options)
+        target = active_container(self.doc)
         container = None
         if options.design_mode == "assembly":
             container = self.doc.addObject("App::Part", "Assembly")
             container.Label = name
-        parts = worker.build(self.doc, container)
+            if target is not None:
+                target.addObject(container)
+        parts = worker.build(self.doc, container if container is not None else target)
         self.doc.recompute()
         outputs = []
         export_path = self.export_path.text().strip()
