@@ -246,3 +246,21 @@ def test_chunked_body_over_the_limit_is_413(server):
                           headers={"Authorization": f"Bearer {KEY}",
                                    "Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert_error(response, 413, "file_too_large")
+
+
+@pytest.mark.parametrize("url, address, target, host", [
+    ("https://hooks.example.org/a?b=1", "203.0.113.7", "https://203.0.113.7/a?b=1",
+     "hooks.example.org"),
+    ("https://hooks.example.org:8443/a", "2001:db8::5", "https://[2001:db8::5]:8443/a",
+     "hooks.example.org:8443"),
+])
+def test_webhook_goes_to_the_address_that_was_checked(url, address, target, host):
+    """No second lookup between the check and the request (DNS rebinding): the request is sent
+    to the checked address, with the name kept for the Host header and the TLS check."""
+    from freecad.makistry_wb.api.server.webhooks import pinned
+
+    sent, headers, extensions = pinned(url, address)
+    assert sent == target
+    assert headers == {"Host": host}
+    assert extensions == {"sni_hostname": host.split(":")[0]}
+    assert pinned("https://198.51.100.1/x", "198.51.100.1") == ("https://198.51.100.1/x", {}, {})

@@ -5,9 +5,11 @@ retried with exponential backoff; the outcome is kept on the job (and resumed af
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 import ssl
+from urllib.parse import urlsplit, urlunsplit
 
 from ..signing import WEBHOOK_SIGNATURE_HEADER, sign_webhook
 from .config import Settings
@@ -15,6 +17,23 @@ from .store import JobStore
 from .validation import RequestError, resolve_callback
 
 log = logging.getLogger("makistry.server")
+
+
+def pinned(url: str, address: str) -> tuple[str, dict, dict]:
+    """``url`` sent to ``address``: the URL with the IP in place of the host name, the Host
+    header, and the TLS server name, so the certificate is still checked against the name."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return url, {}, {}  # already an address: nothing to pin
+    except ValueError:
+        pass
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    host_header = host + (f":{parts.port}" if parts.port else "")
+    return target, {"Host": host_header}, {"sni_hostname": host}
 
 
 class WebhookSender:
@@ -61,15 +80,19 @@ class WebhookSender:
                 await asyncio.sleep(self.settings.webhook_backoff_s * 2 ** (attempts - 1))
             attempts += 1
             try:
-                # Checked again at delivery: the name may resolve elsewhere than at submission.
-                await asyncio.to_thread(resolve_callback, url, self.settings.callback_allow)
-                response = await self._http().post(url, content=body, headers={
+                # Checked again at delivery (the name may resolve elsewhere than at submission),
+                # and the request goes to the address checked, not to a second lookup.
+                addresses = await asyncio.to_thread(resolve_callback, url,
+                                                    self.settings.callback_allow)
+                target, pin_headers, extensions = pinned(url, addresses[0])
+                response = await self._http().post(target, content=body, headers={
                     "Content-Type": "application/json",
                     "User-Agent": "makistry_wb-webhook",
                     WEBHOOK_SIGNATURE_HEADER: sign_webhook(self.settings.webhook_secret, body),
                     "X-Makistry-Job-Id": job_id,
                     "X-Makistry-Delivery-Attempt": str(attempts),
-                })
+                    **pin_headers,
+                }, extensions=extensions)
             except RequestError as exc:
                 error = exc.message
                 break  # a refused address stays refused
