@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Glyphs of printed text that the drawing layer took for geometry.
+
+A call-out written inside a view ("2X Ø11") puts the Ø's ring among the part's lines, where it
+reads as a small hole. Once the dimensions are read, their text boxes say where the text is:
+circles that sit inside one are removed from the views (and the dimensions' references to the
+view's primitives follow the new numbering)."""
+
+from __future__ import annotations
+
+from ..plan import Circle, Dimension, View
+
+# A glyph's ring is about as tall as the text line; a real hole's circle may run through a
+# text box only if it is much larger than the text.
+GLYPH_SIZE_OF_TEXT_HEIGHT = 1.3
+MARGIN_PX = 2.0
+
+
+def _image_point(view: View, x: float, y: float) -> tuple[float, float]:
+    bx, by, _bw, bh = view.box
+    return bx + x, by + bh - y
+
+
+def _inside_text(view: View, circle: Circle, boxes: list) -> bool:
+    cx, cy = _image_point(view, circle.cx, circle.cy)
+    for x, y, w, h in boxes:
+        height = min(w, h)  # text at a right angle has its line height across
+        if (x - MARGIN_PX <= cx <= x + w + MARGIN_PX and y - MARGIN_PX <= cy <= y + h + MARGIN_PX
+                and 2 * circle.r <= GLYPH_SIZE_OF_TEXT_HEIGHT * height):
+            return True
+    return False
+
+
+def drop_text_circles(views: list[View], dimensions: list[Dimension]) -> int:
+    """Remove from ``views`` the circles inside the text boxes of ``dimensions`` (the same
+    image); returns how many were removed."""
+    removed = 0
+    single_image = len({v.image_index for v in views}) <= 1
+    for view_index, view in enumerate(views):
+        boxes = [d.text_box for d in dimensions if d.text_box is not None and (
+            single_image or (d.view_index is not None and d.view_index < len(views)
+                             and views[d.view_index].image_index == view.image_index))]
+        if not boxes:
+            continue
+        glyphs = [isinstance(p, Circle) and _inside_text(view, p, boxes)
+                  for p in view.primitives]
+        if not any(glyphs):
+            continue
+        new_index, kept = {}, []
+        for old, (prim, glyph) in enumerate(zip(view.primitives, glyphs)):
+            if not glyph:
+                new_index[old] = len(kept)
+                kept.append(prim)
+        dropped = {id(p) for p, glyph in zip(view.primitives, glyphs) if glyph}
+        view.primitives = kept
+        for profile in view.profiles:
+            profile.loops = [profile.loops[0]] + [
+                loop for loop in profile.loops[1:]
+                if not (len(loop.primitives) == 1 and (
+                    id(loop.primitives[0]) in dropped
+                    or (isinstance(loop.primitives[0], Circle)
+                        and _inside_text(view, loop.primitives[0], boxes))))
+            ] if profile.loops else []
+        for dim in dimensions:
+            if dim.view_index == view_index:
+                dim.refs = [new_index[r] for r in dim.refs if r in new_index]
+        removed += sum(glyphs)
+    return removed
