@@ -189,3 +189,27 @@ def test_remote_backend_reads_url_and_key_from_preferences(App, server, monkeypa
     finally:
         group.SetString("ApiBaseUrl", saved[0])
         group.SetString("ApiKey", saved[1])
+
+
+def test_old_job_files_are_removed_and_the_job_still_answers(tmp_path):
+    """After --keep-files seconds a finished job's images and result leave the disk; polling it
+    still answers, saying the result expired, and the server goes on serving."""
+    with ServerProcess(tmp_path / "srv", [KEY], args=["--keep-files", "5"]) as running, \
+            MakistryClient(running.url, KEY, schedule=FAST) as client:
+        options = JobOptions(images=[read_image_file(str(DRAWING))], prompt="120 mm long")
+        job_id = client.submit(options)["job_id"]
+        job = client.wait(job_id)
+        assert job["status"] == "success" and "download_url" in job
+        folder = running.data_dir / "jobs" / job_id
+        assert any(folder.iterdir())
+        deadline = time.monotonic() + 60
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not folder.exists(), running.log_text()[-2000:]
+        later = client.get_job(job_id)
+        assert later["status"] == "success" and later["result_expired"] is True
+        assert "download_url" not in later
+        assert later["result"]["parts"][0]["volume_mm3"] == job["result"]["parts"][0][
+            "volume_mm3"]
+        again = client.submit(options)["job_id"]  # still serving
+        assert client.wait(again)["status"] == "success"

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import time
 from datetime import datetime, timezone
 
@@ -80,7 +81,11 @@ class Service:
         }
         if row["prompt"]:
             body["prompt"] = row["prompt"]
-        if row["status"] == "success" and row["result_file"]:
+        expired = (row["status"] == "success" and row["result_file"]
+                   and not (job_dir(self.settings, row["id"]) / row["result_file"]).is_file())
+        if expired:
+            body["result_expired"] = True  # removed after keep_files_s; the job stays
+        elif row["status"] == "success" and row["result_file"]:
             filename = row["id"] + os.path.splitext(row["result_file"])[1]
             expires = int(time.time()) + self.settings.download_ttl_s
             signature = sign_download(self.settings.url_signing_key, row["id"], filename,
@@ -118,14 +123,40 @@ class Service:
         self.pool.start()
         for job_id in self.store.pending_webhooks():
             self.webhooks.schedule(job_id)
+        sweeper = asyncio.create_task(self._sweep_files()) if self.settings.keep_files_s else None
         self.ready = True
         try:
             yield
         finally:
             self.ready = False
+            if sweeper is not None:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
             await self.pool.stop()
             await self.webhooks.close()
             self.store.close()
+
+    def remove_old_files(self) -> list[str]:
+        """Delete the folders of the jobs that ended over ``keep_files_s`` ago (and whose
+        webhook is not still to be sent); returns their ids."""
+        folders = {p.name: p for p in self.settings.jobs_dir.iterdir() if p.is_dir()}
+        cutoff = time.time() - self.settings.keep_files_s
+        removed = self.store.ended_before(sorted(folders), cutoff)
+        for job_id in removed:
+            shutil.rmtree(folders[job_id], ignore_errors=True)
+        if removed:
+            log.info("removed the files of %d jobs that ended over %.0f s ago", len(removed),
+                     self.settings.keep_files_s)
+        return removed
+
+    async def _sweep_files(self) -> None:
+        period = min(3600.0, max(1.0, self.settings.keep_files_s / 10))
+        while True:
+            try:
+                await asyncio.to_thread(self.remove_old_files)
+            except OSError as exc:  # a full or read-only disk must not stop the server
+                log.warning("could not remove old job files: %s", exc)
+            await asyncio.sleep(period)
 
     # -- helpers ----------------------------------------------------------------------------
     def _caller(self, request: Request) -> str:

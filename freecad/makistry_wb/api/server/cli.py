@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, help="engine processes run at once (default 1)")
     parser.add_argument("--max-queue", type=int, help="jobs waiting before 429 (default 50)")
     parser.add_argument("--job-timeout", type=float, help="seconds before an engine is stopped")
+    parser.add_argument("--keep-files", type=float, metavar="SECONDS",
+                        help="delete a finished job's images and result this long after it "
+                        "ended; the job stays answerable (default 604800, a week; "
+                        "MAKISTRY_KEEP_FILES; 0: keep for ever)")
     parser.add_argument("--public-url", help="base of download_url (default: the URL the "
                         "client called)")
     parser.add_argument("--allow-callback-network", action="append", default=[],
@@ -50,6 +54,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
             setattr(settings, attr, getattr(args, attr))
     if args.job_timeout is not None:
         settings.job_timeout_s = args.job_timeout
+    if args.keep_files is not None:
+        settings.keep_files_s = args.keep_files
     if args.public_url:
         settings.public_url = args.public_url.rstrip("/")
     if args.allow_callback_network:
@@ -60,6 +66,9 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         raise errors.MakistryError(
             errors.INVALID_OPTION, "No API keys: set MAKISTRY_API_KEYS to one or more keys "
             "(comma-separated) that clients send as 'Authorization: Bearer <key>'.")
+    if settings.keep_files_s < 0:
+        raise errors.MakistryError(errors.INVALID_OPTION,
+                                   "--keep-files must be 0 (keep for ever) or more seconds.")
     if settings.workers < 1 or settings.max_queue < 1:
         raise errors.MakistryError(errors.INVALID_OPTION,
                                    "--workers and --max-queue must be at least 1.")

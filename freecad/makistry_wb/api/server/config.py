@@ -48,6 +48,9 @@ class Settings:
     job_timeout_s: float = 20 * 60.0
     max_attempts: int = 2  # a job interrupted by a server stop is run again at most this often
     download_ttl_s: int = 3600
+    # A finished job's files (inputs, result) are deleted this long after it ended; the job
+    # itself stays answerable. 0 keeps them for ever.
+    keep_files_s: float = 7 * 24 * 3600.0
     public_url: str = ""  # base of download_url; default: the URL the client called
     callback_allow: list = field(default_factory=list)  # networks callbacks may target
     webhook_retries: int = 5
@@ -103,6 +106,7 @@ def from_environment(env: dict | None = None) -> Settings:
                              ("MAKISTRY_MAX_QUEUE", "max_queue", int),
                              ("MAKISTRY_JOB_TIMEOUT", "job_timeout_s", float),
                              ("MAKISTRY_DOWNLOAD_TTL", "download_ttl_s", int),
+                             ("MAKISTRY_KEEP_FILES", "keep_files_s", float),
                              ("MAKISTRY_WEBHOOK_RETRIES", "webhook_retries", int),
                              ("MAKISTRY_WEBHOOK_BACKOFF", "webhook_backoff_s", float)):
         if env.get(name):

@@ -155,6 +155,18 @@ class JobStore:
             "SELECT id FROM jobs WHERE webhook_status='pending' "
             "AND status IN ('success', 'failed') ORDER BY seq")]
 
+    def ended_before(self, job_ids: list[str], cutoff: float) -> list[str]:
+        """Those of ``job_ids`` that ended before ``cutoff`` (epoch seconds)."""
+        ended = []
+        for start in range(0, len(job_ids), 500):
+            chunk = job_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            ended += [row["id"] for row in self._exec(
+                f"SELECT id FROM jobs WHERE id IN ({marks}) AND status IN ('success', 'failed') "
+                "AND finished_at < ? AND (webhook_status IS NULL OR webhook_status != 'pending')",
+                (*chunk, cutoff))]
+        return ended
+
     def cancel_requested(self, job_id: str) -> bool:
         rows = self._exec("SELECT cancel_requested FROM jobs WHERE id=?", (job_id,))
         return bool(rows and rows[0][0])
