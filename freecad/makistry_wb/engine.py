@@ -28,7 +28,9 @@ class Analysis:
     options: JobOptions
     images: list = field(default_factory=list)  # imaging.load.LoadedImage
     views: list = field(default_factory=list)  # plan.View
-    plan: Any = None  # plan.PartPlan
+    plan: Any = None  # plan.PartPlan of the part the named views show
+    assembly: Any = None  # plan.AssemblyPlan: one part per component, in assembly mode
+    component_views: list = field(default_factory=list)  # per assembly part, its plan.View list
     scale: Any = None  # reconstruct.ScaleInfo
     previews: list = field(default_factory=list)  # RGB arrays, one per image
     agreement: dict = field(default_factory=dict)  # view role -> score, precision, recall
@@ -139,8 +141,33 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     analysis.plan, analysis.scale = plan_from_views(
         drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed,
         dimension_values=analysis.dimension_values)
+    _plan_components(analysis, drawing.views, scale_from_dimensions, printed)
     stages.leave()
     return analysis
+
+
+def _plan_components(analysis: Analysis, views: list, mm_per_px, printed) -> None:
+    """Assembly mode: one plan per separate component. Standard mode: say when the drawing
+    shows several, of which the one body is built from the named views only."""
+    from .reconstruct.components import plan_components, split_components
+
+    options = analysis.options
+    if options.design_mode != "assembly":
+        count = len(split_components(views))
+        if count > 1:
+            analysis.warnings.append(
+                f"The drawing shows {count} separate components; standard mode builds one body "
+                "from the views named front, top and right. Use assembly mode for one body per "
+                "component.")
+        return
+    split = plan_components(views, options.prompt, analysis.plan.name, mm_per_px=mm_per_px,
+                            printed=printed, dimension_values=analysis.dimension_values,
+                            warnings=analysis.warnings)
+    if split is not None:
+        analysis.assembly, analysis.scale, analysis.component_views = split
+        # The drawing layer names one component's views; the others are no longer unexplained.
+        used = [f"a view at {tuple(view.box)} " for views in split[2] for view in views]
+        analysis.warnings[:] = [w for w in analysis.warnings if not any(u in w for u in used)]
 
 
 def _as_read(images: list, drawing) -> list:
@@ -202,23 +229,58 @@ def part_name(options: JobOptions) -> str:
 
 
 def build(analysis: Analysis, doc, container=None) -> list:
-    """Create the result in ``doc`` (one Body, in ``container`` if given); main thread only."""
+    """Create the result in ``doc`` (one Body, or one per component of an assembly, in
+    ``container`` if given); main thread only."""
     from .cad.build import build_body
     from .cad.check import agreement
 
     start = time.perf_counter()
+    if analysis.assembly is not None:
+        return _build_assembly(analysis, doc, container, start)
     body = build_body(analysis.plan, doc, container=container, label=analysis.plan.name)
     analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
     analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
+    if len(body.Shape.Solids) > 1:
+        analysis.warnings.append(
+            f"The body is {len(body.Shape.Solids)} separate solids; use assembly mode for one "
+            "body per component.")
     start = time.perf_counter()
     analysis.agreement = agreement(body.Shape, analysis.views, analysis.scale.mm_per_px)
     analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
+    _warn_disagreement(analysis)
+    return [body]
+
+
+def _build_assembly(analysis: Analysis, doc, container, start: float) -> list:
+    """One Body per component, placed where the drawing shows it."""
+    from .cad.build import build_body
+    from .cad.check import agreement
+
+    App = runtime.import_freecad()
+    bodies = []
+    for part in analysis.assembly.parts:
+        body = build_body(part.plan, doc, container=container, label=part.plan.name)
+        body.Placement = App.Placement(App.Vector(*part.placement.position), App.Rotation())
+        bodies.append(body)
+        said = [f"{part.plan.name}: {w}" for w in part.plan.warnings]
+        analysis.warnings += [w for w in said if w not in analysis.warnings]
+    doc.recompute()
+    analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
+    start = time.perf_counter()
+    for body, views in zip(bodies, analysis.component_views):
+        for role, score in agreement(body.Shape, views, analysis.scale.mm_per_px).items():
+            analysis.agreement[f"{role} ({body.Label})"] = score
+    analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
+    _warn_disagreement(analysis)
+    return bodies
+
+
+def _warn_disagreement(analysis: Analysis) -> None:
     for role, score in analysis.agreement.items():
         if score["score"] < 0.8:
             analysis.warnings.append(
                 f"The {role} view agrees only {score['score']:.0%} with the built part "
                 f"({score['recall']:.0%} of its lines explained): check the preview.")
-    return [body]
 
 
 def describe_parts(parts) -> list[dict[str, Any]]:
@@ -315,7 +377,7 @@ def run_job(options: JobOptions, outputs: list[str] = (), *, document=None,
             save_preview(analysis, preview_path)
         if plan_path:
             with open(plan_path, "w", encoding="utf-8") as handle:
-                handle.write(analysis.plan.to_json())
+                handle.write((analysis.assembly or analysis.plan).to_json())
         stages = _Stages(progress, cancel, analysis.timings_s)
         stages.enter("build", 0.6, "Building the body")
         App = runtime.import_freecad()

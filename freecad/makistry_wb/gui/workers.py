@@ -178,7 +178,8 @@ class LocalWorker(_Worker):
                 errors.BUILD_FAILED, "The local engine's result holds no body. Run again; if "
                 "it persists, report the images.")
         for body in bodies:
-            body.Label = engine.part_name(self.options)
+            if len(bodies) == 1:  # an assembly's bodies keep their numbered names
+                body.Label = engine.part_name(self.options)
             _show_tip_only(body)
             if container is not None:
                 container.addObject(body)
