@@ -141,3 +141,82 @@ def test_real_hand_sketch_builds_the_u_bracket(samples_dir, doc):
     long_face = max((f for f in solid.Faces if type(f.Surface).__name__ == "Plane"),
                     key=lambda f: f.Area)
     assert len(long_face.Wires) == 2
+
+
+def _section_area(solid, axis: int, at: float, thickness: float = 0.5) -> float:
+    """Area of the solid's cross-section normal to model axis ``axis`` (0, 1, 2) at ``at``."""
+    import FreeCAD
+    import Part
+
+    bb = solid.BoundBox
+    low = [bb.XMin - 1, bb.YMin - 1, bb.ZMin - 1]
+    size = [bb.XLength + 2, bb.YLength + 2, bb.ZLength + 2]
+    low[axis], size[axis] = at - thickness / 2, thickness
+    slab = Part.makeBox(*size, FreeCAD.Vector(*low))
+    return solid.common(slab).Volume / thickness
+
+
+def test_engine_reads_the_hand_sketch_as_a_u_bracket_with_slot_and_holes(samples_dir, doc):
+    """The whole engine on the pencil sketch: a U-shaped bent bracket (a base and two side
+    walls), one slot along the long face, one round hole through each side wall."""
+    import FreeCAD
+
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.options import JobOptions
+
+    path = samples_dir / "bracket_hand_drawing.jpg"
+    options = JobOptions(images=[ImageInput(path.name, path.read_bytes())],
+                         prompt="120 mm long")
+    report = engine.run_job(options, [], document=doc)
+    assert report["status"] == "success"
+    assert not any("separate components" in w for w in report["warnings"])
+    bodies = [o for o in doc.Objects if o.TypeId == "PartDesign::Body"]
+    assert len(bodies) == 1
+    solid = bodies[0].Shape
+    assert solid.isValid() and len(solid.Solids) == 1
+    bb = solid.BoundBox
+    lengths = [bb.XLength, bb.YLength, bb.ZLength]
+    long_axis = max(range(3), key=lambda i: lengths[i])
+    across = [lengths[i] for i in range(3) if i != long_axis]
+    assert lengths[long_axis] == pytest.approx(120, abs=1.5)
+    assert across == pytest.approx([60, 60], abs=4)
+    # Three thin plates: far less than the block the bracket fits in.
+    assert 0.08 < solid.Volume / (bb.XLength * bb.YLength * bb.ZLength) < 0.3
+
+    # The U: near each end a full side wall, between them only the thin base.
+    low = (bb.XMin, bb.YMin, bb.ZMin)[long_axis]
+    length = lengths[long_axis]
+    end_section = across[0] * across[1]
+    for fraction in (0.02, 0.98):  # inside the walls
+        assert _section_area(solid, long_axis, low + fraction * length) > 0.75 * end_section
+    for fraction in (0.2, 0.8):  # the base alone (clear of the slot)
+        assert _section_area(solid, long_axis, low + fraction * length) < 0.25 * end_section
+
+    # A round hole in each side wall: full-turn cylindrical faces along the long axis, on one
+    # axis line, one near each end.
+    axis_vector = FreeCAD.Vector(*[1.0 if i == long_axis else 0.0 for i in range(3)])
+    holes = [f for f in solid.Faces if type(f.Surface).__name__ == "Cylinder"
+             and f.ParameterRange[1] - f.ParameterRange[0] > 2 * math.pi - 1e-3]
+    assert len(holes) == 2
+    for face in holes:
+        assert abs(abs(face.Surface.Axis.dot(axis_vector)) - 1) < 1e-6
+    assert (holes[0].Surface.Center - holes[1].Surface.Center).cross(axis_vector).Length < 1e-3
+    ends = sorted((h.CenterOfMass[long_axis] - low) / length for h in holes)
+    assert ends[0] < 0.1 and ends[1] > 0.9
+
+    # The slot: the long face (the largest flat face) has one inner loop, elongated along the
+    # long axis and not a round hole; each of its edges bounds one wall of the slot.
+    planes = [f for f in solid.Faces if type(f.Surface).__name__ == "Plane"]
+    long_face = max(planes, key=lambda f: f.Area)
+    assert abs(long_face.Surface.Axis.dot(axis_vector)) < 1e-6
+    assert len(long_face.Wires) == 2
+    slot = long_face.Wires[1]
+    slot_box = slot.BoundBox
+    slot_lengths = sorted([slot_box.XLength, slot_box.YLength, slot_box.ZLength])
+    assert [slot_box.XLength, slot_box.YLength, slot_box.ZLength][long_axis] == slot_lengths[2]
+    assert slot_lengths[2] > 2.5 * slot_lengths[1]
+    assert len(slot.Edges) > 1  # not a lone circle
+    # Faces: the U plate's (at least 10: a U outline of 8 sides and its two ends; the drawn
+    # bends add a few), one per hole, one per edge of the slot's loop.
+    plate_faces = len(solid.Faces) - len(holes) - len(slot.Edges)
+    assert 10 <= plate_faces <= 26, (len(solid.Faces), len(slot.Edges))
