@@ -156,9 +156,8 @@ def _plan_components(analysis: Analysis, views: list, mm_per_px, printed) -> Non
         count = len(split_components(views))
         if count > 1:
             analysis.warnings.append(
-                f"The drawing shows {count} separate components; standard mode builds one body "
-                "from the views named front, top and right. Use assembly mode for one body per "
-                "component.")
+                f"The drawing shows {count} separate components; standard mode builds only one "
+                "of them. Use assembly mode for one body per component.")
         return
     split = plan_components(views, options.prompt, analysis.plan.name, mm_per_px=mm_per_px,
                             printed=printed, dimension_values=analysis.dimension_values,
