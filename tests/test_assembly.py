@@ -100,10 +100,10 @@ def _drawing(App, tmp_path, count: int) -> tuple[list, ImageInput]:
     return solids, ImageInput(path.name, path.read_bytes())
 
 
-def _run(tmp_path, image, mode, doc):
+def _run(tmp_path, image, mode, doc, *more):
     options = JobOptions(images=[image], prompt="120 mm long", design_mode=mode)
     step = tmp_path / f"{mode}.step"
-    report = engine.run_job(options, [str(step)], document=doc)
+    report = engine.run_job(options, [str(step), *map(str, more)], document=doc)
     return report, step
 
 
@@ -111,8 +111,10 @@ def _run(tmp_path, image, mode, doc):
 def test_assembly_gives_one_placed_body_per_component(tmp_path, App, doc, count):
     import Part
 
+    from freecad.makistry_wb.cad.export import read_back
+
     truth, image = _drawing(App, tmp_path, count)
-    report, step = _run(tmp_path, image, "assembly", doc)
+    report, step = _run(tmp_path, image, "assembly", doc, tmp_path / "a.3mf")
     containers = [o for o in doc.Objects if o.TypeId == "App::Part"]
     assert len(containers) == 1
     bodies = [o for o in containers[0].Group if o.TypeId == "PartDesign::Body"]
@@ -134,6 +136,7 @@ def test_assembly_gives_one_placed_body_per_component(tmp_path, App, doc, count)
     assert len(read.Solids) == count
     assert read.Volume == pytest.approx(sum(b.Shape.Volume for b in bodies), rel=1e-3)
     assert "NEXT_ASSEMBLY_USAGE_OCCURRENCE" in step.read_text()
+    assert read_back(str(tmp_path / "a.3mf"))["objects"] == count  # one mesh per part
 
 
 def test_standard_mode_of_an_assembly_is_one_body_with_a_warning(tmp_path, App, doc):
