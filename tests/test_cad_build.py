@@ -258,3 +258,119 @@ def test_few_printed_values_do_not_overrule_the_prompt():
                                   dimension_values=5)
     assert scale.source == "dimensions" and scale.extents_mm["x"] == pytest.approx(144)
     assert any("drawing's values were used" in w for w in plan.warnings)
+
+
+def test_completion_fixes_every_freedom_once_with_named_sizes():
+    """Pure: the plan's constraints plus the completion leave no freedom and repeat nothing;
+    the added sizes are the ones an engineer would give, measured on the geometry."""
+    from freecad.makistry_wb.reconstruct.constrain import completed
+
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    for feature in plan.features:
+        constraints, geometry, why_free = completed(feature.sketch)
+        assert why_free == "", feature.name
+        assert constraints[:len(feature.sketch.constraints)] == feature.sketch.constraints
+        assert all(c.value is None or c.value > 0 for c in constraints)
+        assert len({c.name for c in constraints if c.name}) == len([c for c in constraints
+                                                                     if c.name])
+    sizes = {c.name: c.value for f in plan.features for c in completed(f.sketch)[0] if c.name}
+    assert sizes["top_hole1_x"] == pytest.approx(60) and sizes["top_hole1_y"] == pytest.approx(35)
+    # The L's wall: the shorter of the two step sizes comes first, and the loop's closing edge
+    # (as long as the whole width) is not dimensioned again.
+    assert sizes["right_step1_w"] == pytest.approx(10) and "right_step2_w" not in sizes
+    assert sizes["right_step1_h"] == pytest.approx(10)
+
+
+def _named_edit(doc, plan, edits: dict):
+    from freecad.makistry_wb.cad.build import build_body
+
+    body = build_body(plan, doc)
+    for sketch in (o for o in body.Group if o.TypeId == "Sketcher::SketchObject"):
+        for name in [c.Name for c in sketch.Constraints if c.Name in edits]:
+            sketch.setDatum(name, edits[name])
+    doc.recompute()
+    return body
+
+
+def test_editing_width_and_hole_position_of_a_fully_constrained_body(doc):
+    """Every sketch of the L-bracket is fully constrained; a longer bracket (the front's
+    ``width`` and the top view's ``top_width``) and a moved hole give the expected solid."""
+    from freecad.makistry_wb.cad.build import degrees_of_freedom
+
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    body = _named_edit(doc, plan, {"width": 150.0, "top_width": 150.0, "top_hole1_x": 40.0})
+    sketches = [o for o in body.Group if o.TypeId == "Sketcher::SketchObject"]
+    assert [degrees_of_freedom(s) for s in sketches] == [0, 0, 0]
+    assert not plan.warnings
+    assert body.Shape.isValid()
+    hole = math.pi * 6 ** 2 * 10
+    assert body.Shape.Volume == pytest.approx((L_BRACKET_VOLUME + hole) * 150 / 120 - hole,
+                                              rel=1e-6)
+    box = body.Shape.BoundBox
+    assert (box.XMin, box.XMax, box.YLength, box.ZLength) == pytest.approx((0, 150, 60, 50))
+    bore = [f for f in body.Shape.Faces if f.Surface.__class__.__name__ == "Cylinder"]
+    assert len(bore) == 1
+    assert (bore[0].Surface.Center.x, bore[0].Surface.Center.y) == pytest.approx((40, 35))
+
+
+RENDERED = [("plate", "medium"), ("l_bracket", "medium"), ("stepped_block", "medium"),
+            ("flange", "simple"), ("angled_bracket", "simple"), ("filleted", "simple")]
+
+
+@pytest.mark.parametrize("family,tier", RENDERED)
+def test_sketches_of_rendered_parts_solve_fully_constrained(doc, family, tier):
+    """A benchmark drawing read by the engine: every sketch solves with nothing dropped; those
+    of lines and circles are fully constrained; the body is the part (the completion measures
+    its sizes on the geometry, so it changes the solid only by the plan's own rounding)."""
+    import copy
+    import io
+
+    from benchmarks.parts import make_part
+    from benchmarks.render import render_sheet
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.cad import build
+    from freecad.makistry_wb.options import ImageInput, JobOptions
+    from freecad.makistry_wb.plan import Arc
+
+    part = make_part(family, tier, 0)
+    png = io.BytesIO()
+    render_sheet(part.shape).save(png, "PNG")
+    prompt = f"{part.shape.BoundBox.XLength:g} mm long"
+    plan = engine.analyse(JobOptions([ImageInput("part.png", png.getvalue())], prompt)).plan
+    free_plan = copy.deepcopy(plan)
+    body = build.build_body(plan, doc)
+    assert not [w for w in plan.warnings if "dropped" in w or "constrained" in w]
+    for feature in plan.features:
+        sketch = doc.getObject(f"{feature.name}Sketch")
+        assert sketch.solve() == 0
+        if not any(isinstance(p, Arc) for p in feature.sketch.geometry):
+            assert build.degrees_of_freedom(sketch) == 0, sketch.Label
+    # The constraints do not move the geometry: the same sketches with only the plan's own
+    # constraints, on the geometry the completion measured (which meets them: the solver
+    # leaves it be), make the same solid; and that geometry is the plan's but for the joints
+    # and levels its constraints ask for.
+    original = build.completed
+
+    def plan_constraints_only(spec):
+        return list(spec.constraints), original(spec)[1], ""
+
+    build.completed = plan_constraints_only
+    try:
+        loose = build.build_body(free_plan, doc).Shape.Volume
+    finally:
+        build.completed = original
+    assert body.Shape.Volume == pytest.approx(loose, rel=1e-3)
+    for feature in free_plan.features:
+        xs = [v for p in feature.sketch.geometry for v in _coords(p)]
+        moved = [abs(a - b) for p, q in zip(feature.sketch.geometry,
+                                             original(feature.sketch)[1])
+                 for a, b in zip(_coords(p), _coords(q))]
+        assert max(moved) < 0.01 * (max(xs) - min(xs)), feature.name
+
+
+def _coords(prim) -> list:
+    from freecad.makistry_wb.plan import Line
+
+    if isinstance(prim, Line):
+        return [prim.x0, prim.y0, prim.x1, prim.y1]
+    return [prim.cx, prim.cy, prim.r]

@@ -11,6 +11,7 @@ import Sketcher
 
 from .. import errors
 from ..plan import Circle, Constraint, Feature, Line, PartPlan
+from ..reconstruct.constrain import completed
 from . import compat
 
 # Rotation of each sketch plane, mapping sketch x/y to the model axes used by the plan.
@@ -50,33 +51,83 @@ def _attach(sketch, body, plane: str, offset: float) -> None:
     sketch.AttachmentOffset = App.Placement(local_offset, correction)
 
 
-def _add_constraints(sketch, constraints: list[Constraint], warnings: list[str]) -> None:
-    """Add constraints one at a time, dropping any that would conflict or be redundant."""
-    for spec in constraints:
+def _sketcher_constraints(sketch, specs: list[Constraint], warnings: list[str]) -> list:
+    made = []
+    for spec in specs:
         args = [spec.kind, *spec.refs] + ([spec.value] if spec.value is not None else [])
         try:
-            constraint = Sketcher.Constraint(*args)
+            made.append((spec, Sketcher.Constraint(*args)))
         except (TypeError, ValueError) as exc:
             warnings.append(f"{sketch.Label}: constraint {spec.kind} skipped ({exc})")
-            continue
-        index = sketch.addConstraint(constraint)
-        if sketch.solve() != 0:
+    return made
+
+
+def _add_constraints(sketch, constraints: list[Constraint], warnings: list[str]) -> list:
+    """Add the constraints at once; when the solver refuses them (redundant or conflicting),
+    again one at a time, dropping each one that makes the sketch fail, and say so. Returns
+    the constraints kept."""
+    made = _sketcher_constraints(sketch, constraints, warnings)
+    if not made:
+        return []
+    first = sketch.ConstraintCount
+    sketch.addConstraint([constraint for _, constraint in made])
+    kept = made
+    if sketch.solve() != 0:
+        for index in reversed(range(first, sketch.ConstraintCount)):
             sketch.delConstraint(index)
-            sketch.solve()
-            if spec.name:
-                warnings.append(f"{sketch.Label}: size {spec.name} left free (conflict)")
-            continue
+        kept, dropped = [], []
+        for spec, constraint in made:
+            index = sketch.addConstraint(constraint)
+            if sketch.solve() != 0:
+                sketch.delConstraint(index)
+                dropped.append(spec.name or spec.kind)
+            else:
+                kept.append((spec, constraint))
+        sketch.solve()
+        if dropped:
+            warnings.append(
+                f"{sketch.Label}: {len(dropped)} constraint(s) dropped as redundant or "
+                f"conflicting ({', '.join(dropped)}); named sizes among them are left free.")
+    for index, (spec, _) in enumerate(kept, start=first):
         if spec.name:
             sketch.renameConstraint(index, spec.name)
+    return [spec for spec, _ in kept]
+
+
+def degrees_of_freedom(sketch) -> int | None:
+    """What FreeCAD's solver leaves free in ``sketch`` after solving it: 0 when it is fully
+    constrained, None when it does not solve. FreeCAD 1.0 counts them (``DoF``); 0.20 only
+    says whether there are any (``FullyConstrained``) and which parameters
+    (``getGeometryWithDependentParameters``), counted here as a lower bound."""
+    if sketch.solve() != 0:
+        return None
+    if sketch.FullyConstrained:
+        return 0
+    if hasattr(sketch, "DoF"):
+        return int(sketch.DoF)
+    return max(1, len(sketch.getGeometryWithDependentParameters()))
+
+
+def _check_constrained(sketch, why_free: str, warnings: list[str]) -> None:
+    """Say when a sketch is not fully constrained; the build goes on either way."""
+    free = degrees_of_freedom(sketch)
+    if free == 0:
+        return
+    state = "does not solve" if free is None else f"is not fully constrained ({free} free)"
+    warnings.append(f"{sketch.Label} {state}" + (f": {why_free}." if why_free else "."))
 
 
 def _make_sketch(body, feature: Feature, warnings: list[str]):
     spec = feature.sketch
     sketch = body.newObject("Sketcher::SketchObject", f"{feature.name}Sketch")
     _attach(sketch, body, spec.plane, spec.offset)
-    for index, prim in enumerate(spec.geometry):
+    # The plan's constraints completed with the dimensions that fix what they leave free, and
+    # the geometry already meeting them all, so the solver has nothing to move.
+    constraints, geometry, why_free = completed(spec)
+    for index, prim in enumerate(geometry):
         sketch.addGeometry(_part_geometry(prim), index in spec.construction)
-    _add_constraints(sketch, spec.constraints, warnings)
+    _add_constraints(sketch, constraints, warnings)
+    _check_constrained(sketch, why_free, warnings)
     return sketch
 
 
