@@ -183,6 +183,10 @@ class LocalWorker(_Worker):
             _show_tip_only(body)
             if container is not None:
                 container.addObject(body)
+        if container is not None:  # the result's own App::Part, emptied by the moves above
+            for obj in [o for o in doc.Objects if o.Name not in before
+                        and o.TypeId == "App::Part" and not o.Group]:
+                doc.removeObject(obj.Name)
         return bodies
 
     def report(self, parts, outputs) -> dict:
