@@ -94,3 +94,67 @@ def test_report_and_preview_show_each_value_with_its_link():
     assert tuple(drawn[500, 400]) == preview._GEOMETRY
     # The misprinted value's box is drawn in the unused colour.
     assert tuple(drawn[370, 350]) == preview._UNUSED
+
+
+def _arrow(image, tip, direction, length=34, half_width=6):
+    """A filled arrowhead as drawing programs draw it: a slender wedge."""
+    import cv2
+    import numpy as np
+
+    dx, dy = direction
+    base = (tip[0] - dx * length, tip[1] - dy * length)
+    left = (base[0] - dy * half_width, base[1] + dx * half_width)
+    right = (base[0] + dy * half_width, base[1] - dx * half_width)
+    cv2.fillPoly(image, [np.array([tip, left, right], np.int32)], 0)
+
+
+def _sheet_with_a_dimension_between_views():
+    """_front_and_right() drawn, and a vertical 30 between the views whose extension lines run
+    to the front view (from its bottom to the top of its hole) but whose text sits nearer the
+    right view, as drawing programs place it when there is no room."""
+    import cv2
+    import numpy as np
+
+    gray = np.full((800, 1100), 255, np.uint8)
+    cv2.rectangle(gray, (100, 400), (601, 600), 0, 2)
+    cv2.circle(gray, (350, 500), 50, 0, 2)
+    cv2.rectangle(gray, (700, 400), (1000, 600), 0, 2)
+    for y in (450, 600):  # extension lines, with the usual small gap by the outline
+        cv2.line(gray, (606, y), (662, y), 0, 2)
+    cv2.line(gray, (650, 450), (650, 600), 0, 2)  # the dimension line
+    _arrow(gray, (650, 450), (0, -1))
+    _arrow(gray, (650, 600), (0, 1))
+    cv2.putText(gray, "30", (662, 535), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    return gray, (660, 518, 30, 22)
+
+
+def test_arrowheads_are_found_with_their_tips_and_direction():
+    from freecad.makistry_wb.dims import arrows
+
+    gray, text_box = _sheet_with_a_dimension_between_views()
+    annotation = arrows.analyse(gray, _front_and_right(), 0, [text_box])
+    found = arrows.arrows_of(annotation, text_box)
+    assert len(found) == 2, found
+    tips = sorted(found, key=lambda a: a.tip[1])
+    assert [a.axis for a in tips] == ["y", "y"]
+    assert tips[0].direction[1] < 0 < tips[1].direction[1]  # pointing apart, up and down
+    assert tips[0].tip == pytest.approx((650, 450), abs=3)
+    assert tips[1].tip == pytest.approx((650, 600), abs=3)
+
+
+def test_the_arrowheads_link_a_value_to_the_view_its_extension_lines_reach():
+    from freecad.makistry_wb.dims import arrows
+
+    gray, text_box = _sheet_with_a_dimension_between_views()
+    views = _front_and_right()
+    dims = _four_values_and_a_misprint()[:4] + [_dim(30, "linear", 1, text_box)]
+    # Without the image the value goes to the nearest view, where nothing measures 150 px.
+    link.link(dims, views)
+    assert dims[-1].refs == []
+    annotation = arrows.analyse(gray, views, 0, [d.text_box for d in dims])
+    link.link(dims, views, {0: gray < 200}, {0: annotation}, [0] * len(dims))
+    value = dims[-1]
+    assert value.view_index == 0 and value.axis == "z"
+    # It measures from the bottom edge to the top of the hole.
+    assert set(value.refs) & {2, 4}
+    assert solve_scale(views, dims).mm_per_px[0] == pytest.approx(0.2, rel=0.01)

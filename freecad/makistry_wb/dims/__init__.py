@@ -161,6 +161,17 @@ def _group_callouts(texts: list[TextBox]) -> list[tuple[grammar.CallOut, TextBox
         if call is None:
             continue
         box = texts[i].box
+        above = _label_above(texts, order, consumed | {i}, box)
+        if call.kind in ("radius", "diameter") and above is not None:
+            # "YELLOW FILLETS" over "R3": a note naming what the value is for.
+            labelled = grammar.parse_line(f"{texts[above].text} {texts[i].text}")
+            if labelled is not None and "NOTE" in labelled.flags:
+                call = labelled
+                consumed.add(above)
+                top = texts[above].box
+                x0, y0 = min(box[0], top[0]), top[1]
+                x1 = max(box[0] + box[2], top[0] + top[2])
+                box = (x0, y0, x1 - x0, box[1] + box[3] - y0)
         for _line in range(3):  # a call-out has at most three more lines under it
             below_index = _line_below(texts, order, consumed | {i}, box)
             if below_index is None or not grammar.parse_modifier_line(
@@ -189,6 +200,19 @@ def _drop_specks(calls: list[tuple[grammar.CallOut, TextBox]]
     typical = heights[len(heights) // 2]
     return [(c, t) for c, t in calls
             if len(c.text.strip()) > 1 or height(t) >= 0.6 * typical]
+
+
+def _label_above(texts: list[TextBox], order: list[int], taken: set[int],
+                 box: tuple[int, int, int, int]) -> int | None:
+    """A line of words only (no value) right over ``box``, starting where it starts."""
+    for j in order:
+        if j in taken or texts[j].rotation != 0 or any(c.isdigit() for c in texts[j].text):
+            continue
+        top = texts[j].box
+        gap = box[1] - (top[1] + top[3])
+        if -0.3 * box[3] <= gap <= 0.6 * box[3] and abs(top[0] - box[0]) <= box[3]:
+            return j
+    return None
 
 
 def _line_below(texts: list[TextBox], order: list[int], taken: set[int],
@@ -226,13 +250,19 @@ def read_dimensions(images: list[LoadedImage], views: list[plan.View],
                     cancel: threading.Event | None = None, prompt: str = ""
                     ) -> list[plan.Dimension]:
     """Every dimension printed on the images, parsed and linked to the views' geometry."""
+    from . import arrows
+
     dims: list[plan.Dimension] = []
     ink: dict[int, np.ndarray] = {}
+    annotations: dict[int, arrows.Annotation] = {}
+    image_of: list[int] = []
     for image_index, image in enumerate(images):
         if cancel is not None and cancel.is_set():
             raise errors.Cancelled()
         texts = read_text(image)
         ink[image_index] = image.gray < 200
+        annotations[image_index] = arrows.analyse(image.gray, views, image_index,
+                                                  [t.box for t in texts])
         calls = _drop_specks(_group_callouts(texts))
         units = (grammar.sheet_units([t.text for t in texts])
                  or _prompt_units(prompt)
@@ -243,9 +273,10 @@ def read_dimensions(images: list[LoadedImage], views: list[plan.View],
                 kind=call.kind, text=call.text, tolerance=call.tolerance, count=call.count,
                 flags=list(call.flags), view_index=_nearest_view(text.box, image_index, views),
                 text_box=tuple(int(v) for v in text.box), confidence=round(text.score, 3)))
+            image_of.append(image_index)
     if cancel is not None and cancel.is_set():
         raise errors.Cancelled()
-    link.link(dims, views, ink)
+    link.link(dims, views, ink, annotations, image_of)
     return dims
 
 

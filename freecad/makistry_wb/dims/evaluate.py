@@ -38,6 +38,8 @@ def _linked(want: dict, dim: plan.Dimension, views: list[plan.View]) -> bool:
     if "view" in want:
         if dim.view_index is None or views[dim.view_index].role != want["view"]:
             return False
+        if want["view"] == "pictorial":  # a note on a shaded view: no outline to refer to
+            return True
     if "axis" in want:
         return dim.axis == want["axis"]
     return bool(dim.refs)

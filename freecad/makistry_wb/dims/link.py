@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import plan
+from . import arrows
 
 # Role -> (model axis of view x, model axis of view y); see reconstruct/hull.py ROLE_AXES.
 ROLE_AXES = {
@@ -303,11 +304,15 @@ def extension_lines(quantity: Quantity, box: tuple[int, int, int, int],
 
 
 def link(dims: list[plan.Dimension], views: list[plan.View],
-         ink: dict[int, np.ndarray] | None = None) -> float | None:
+         ink: dict[int, np.ndarray] | None = None,
+         annotations: dict[int, arrows.Annotation] | None = None,
+         images: list[int] | None = None) -> float | None:
     """Set refs, axis and confidence of each dimension; return the agreed mm-per-pixel scale.
 
     ``ink`` (image index -> boolean mask of everything drawn) lets extension lines decide
-    between spans of the same length in the two directions.
+    between spans of the same length in the two directions. ``annotations`` (image index ->
+    its arrowheads, see ``arrows.py``) and ``images`` (each dimension's image index) let the
+    arrowheads on a value's dimension line or leader say what it measures, in whichever view.
     """
     tables = {i: QuantityTable(quantities(v)) for i, v in enumerate(views)
               if v.primitives and v.role != "pictorial"}
@@ -346,4 +351,289 @@ def link(dims: list[plan.Dimension], views: list[plan.View],
             if axes:
                 dim.axis = axes[0] if best.direction == "x" else axes[1]
             dim.direction = best.direction  # type: ignore[attr-defined]
+    if annotations:
+        for d_index, dim in enumerate(dims):
+            image = images[d_index] if images else 0
+            if image in annotations and dim.text_box is not None:
+                _link_by_arrows(dim, image, views, tables, annotations[image], scale)
     return scale
+
+
+def _link_by_arrows(dim: plan.Dimension, image: int, views: list[plan.View],
+                    tables: dict[int, QuantityTable], annotation: arrows.Annotation,
+                    scale: float) -> None:
+    """Relink ``dim`` by the arrowheads on its dimension line or leader, when they say."""
+    found = arrows.arrows_of(annotation, dim.text_box)
+    if dim.kind == "linear" or (dim.kind == "diameter" and not dim.refs):
+        pair = _best_pair(dim, found, annotation.arrows, annotation.stroke, scale)
+        if pair is not None and _link_span(dim, pair, image, views, tables, annotation):
+            return
+    if dim.kind in ("radius", "diameter") and found:
+        _link_leader(dim, found, image, views, annotation, scale)
+    if dim.kind in ("radius", "diameter") and not dim.refs and "NOTE" in dim.flags:
+        _pictorial_note(dim, image, views, annotation)
+
+
+def _pictorial_at(views: list[plan.View], image: int, point: tuple[float, float]
+                  ) -> int | None:
+    for view_index, view in enumerate(views):
+        vx, vy, vw, vh = view.box
+        if view.image_index == image and view.role == "pictorial" and \
+                vx <= point[0] <= vx + vw and vy <= point[1] <= vy + vh:
+            return view_index
+    return None
+
+
+def _pictorial_note(dim: plan.Dimension, image: int, views: list[plan.View],
+                    annotation: arrows.Annotation) -> None:
+    """A note on a radius or diameter written on a pictorial view or led into one ("PURPLE
+    R8" on the shaded fillet) belongs to it: it has no outline to measure there."""
+    boxes = [dim.text_box] + [tuple(int(v) for v in annotation.extents[c])
+                              for c in arrows.components_at(annotation, dim.text_box)]
+    best, best_overlap = None, 0
+    for view_index, view in enumerate(views):
+        if view.image_index != image or view.role != "pictorial":
+            continue
+        vx, vy, vw, vh = view.box
+        for x, y, w, h in boxes:
+            overlap = (max(0, min(x + w, vx + vw) - max(x, vx))
+                       * max(0, min(y + h, vy + vh) - max(y, vy)))
+            if overlap > best_overlap:
+                best, best_overlap = view_index, overlap
+    if best is not None:
+        dim.view_index = best
+        dim.axis = None
+
+
+def _best_pair(dim: plan.Dimension, found: list[arrows.Arrow], every: list[arrows.Arrow],
+               stroke: int, scale: float) -> tuple[str, float, float, float] | None:
+    """(axis, low tip, high tip, position across) of the two facing arrowheads whose distance
+    is the value, nearest the text. One of them is on ink joined to the text; the other may
+    stand apart (arrows outside the extension lines are not joined by a line)."""
+    want = _value_mm(dim) / scale
+    x, y, w, h = dim.text_box
+    cx, cy = x + w / 2, y + h / 2
+    best, best_cost = None, math.inf
+    for a in found:
+        for b in every:
+            if b is a or a.axis is None or a.axis != b.axis:
+                continue
+            k = 0 if a.axis == "x" else 1
+            if abs(a.tip[1 - k] - b.tip[1 - k]) > 2 * stroke + 3:
+                continue  # not on one dimension line
+            if a.direction[k] * b.direction[k] >= 0:
+                continue  # not facing (inside arrows) nor opposed (outside arrows)
+            lo, hi = sorted((a.tip[k], b.tip[k]))
+            error = abs((hi - lo) / want - 1.0)
+            if hi - lo < 2 or error > max(0.08, 4.0 / want):
+                continue
+            across = (a.tip[1 - k] + b.tip[1 - k]) / 2
+            along_text = cx if k == 0 else cy
+            across_text = cy if k == 0 else cx
+            gap = max(lo - along_text, 0.0, along_text - hi) + abs(across - across_text)
+            cost = error / 0.08 + gap / 400.0
+            if cost < best_cost:
+                best, best_cost = (a.axis, lo, hi, across), cost
+    return best
+
+
+def _link_span(dim: plan.Dimension, pair: tuple[str, float, float, float], image: int,
+               views: list[plan.View], tables: dict[int, QuantityTable],
+               annotation: arrows.Annotation) -> bool:
+    """Link to the span whose ends are the arrow tips, in the view the extension lines run
+    to (or the view the dimension line crosses)."""
+    axis, lo, hi, across = pair
+    k = 0 if axis == "x" else 1
+    slack = 2 * annotation.stroke + 4
+    best, best_cost = None, math.inf
+    for view_index, table in tables.items():
+        view = views[view_index]
+        if view.image_index != image:
+            continue
+        vx, vy, vw, vh = view.box
+        v_lo, v_hi = (vx, vx + vw) if k == 0 else (vy, vy + vh)
+        if lo < v_lo - slack or hi > v_hi + slack:
+            continue  # the span lies outside this view
+        q_lo, q_hi = (vy, vy + vh) if k == 0 else (vx, vx + vw)
+        gap = max(q_lo - across, 0.0, across - q_hi)
+        edge = q_lo if across < q_lo else q_hi
+        if gap > 0 and not _view_between(views, view_index, k, (lo, hi), across) and \
+                _extension_lines(annotation, axis, (lo, hi), across, edge) == 2:
+            gap *= 0.1  # extension lines run to this view
+        mask = (table.kind == 0) & (table.direction == k)
+        if not mask.any():
+            continue
+        ends = (table.anchor[:, 0], table.anchor[:, 2]) if k == 0 else (
+            table.anchor[:, 1], table.anchor[:, 3])
+        miss = np.maximum(np.abs(ends[0] - lo), np.abs(ends[1] - hi))
+        miss = np.where(mask, miss, np.inf)
+        j = int(np.argmin(miss))
+        if miss[j] > slack:
+            continue
+        cost = gap + 3.0 * miss[j]
+        if cost < best_cost:
+            best, best_cost = (view_index, table.items[j]), cost
+    if best is None or best_cost > 60 * annotation.stroke:
+        return False  # nothing there, or only in a view far from the dimension line
+    view_index, quantity = best
+    dim.view_index = view_index
+    dim.refs = list(quantity.refs)
+    dim.pixels = quantity.pixels  # type: ignore[attr-defined]
+    dim.direction = quantity.direction  # type: ignore[attr-defined]
+    axes = ROLE_AXES.get(views[view_index].role)
+    dim.axis = (axes[0] if axis == "x" else axes[1]) if axes else None
+    return True
+
+
+def _view_between(views: list[plan.View], target: int, k: int, ends: tuple[float, float],
+                  across: float) -> bool:
+    """Whether another view lies between a dimension line and view ``target`` (extension
+    lines never cross a view to reach another)."""
+    box = views[target].box
+    t_lo, t_hi = (box[1], box[1] + box[3]) if k == 0 else (box[0], box[0] + box[2])
+    edge = t_lo if across < t_lo else t_hi
+    lo, hi = sorted((across, edge))
+    for index, view in enumerate(views):
+        if index == target or view.image_index != views[target].image_index or \
+                view.role == "pictorial" or not view.primitives:
+            continue
+        vx, vy, vw, vh = view.box
+        a_lo, a_hi = (vx, vx + vw) if k == 0 else (vy, vy + vh)
+        p_lo, p_hi = (vy, vy + vh) if k == 0 else (vx, vx + vw)
+        if a_lo < ends[1] and ends[0] < a_hi and p_lo < hi and lo < p_hi:
+            return True
+    return False
+
+
+def _extension_lines(annotation: arrows.Annotation, axis: str, ends: tuple[float, float],
+                     across: float, edge: float) -> int:
+    """How many of the two ends have annotation ink running from the dimension line at
+    ``across`` to the view's ``edge`` (extension lines, with the gap by the part allowed)."""
+    labels = annotation.labels
+    height, width = labels.shape
+    lo, hi = sorted((int(round(across)), int(round(edge))))
+    gap = 3 * annotation.stroke + 4
+    if hi - lo <= gap:
+        return 2
+    found = 0
+    for end in ends:
+        e = int(round(end))
+        band = 2 * annotation.stroke + 2
+        if axis == "x":
+            strip = labels[max(0, lo):min(height, hi), max(0, e - band):e + band + 1] > 0
+            covered = strip.any(axis=1)
+        else:
+            strip = labels[max(0, e - band):e + band + 1, max(0, lo):min(width, hi)] > 0
+            covered = strip.any(axis=0)
+        found += int(covered.sum() >= (hi - lo) - 2 * gap)
+    return found
+
+
+def _link_leader(dim: plan.Dimension, found: list[arrows.Arrow], image: int,
+                 views: list[plan.View], annotation: arrows.Annotation, scale: float) -> None:
+    """A radius or diameter: the geometry under the tip of its leader's arrowhead."""
+    x, y, w, h = dim.text_box
+    cx, cy = x + w / 2, y + h / 2
+    want = _value_mm(dim) / scale / (2.0 if dim.kind == "diameter" else 1.0)  # radius, px
+    reach = 2 * annotation.stroke + 5
+    def order(arrow: arrows.Arrow) -> tuple[bool, float]:
+        """Arrowheads pointing away from the text (at the end of its leader) first, those
+        whose line runs back closest to the text first (another value's leader may join
+        this one's ink)."""
+        dx, dy = arrow.tip[0] - cx, arrow.tip[1] - cy
+        distance = math.hypot(dx, dy)
+        along = (dx * arrow.direction[0] + dy * arrow.direction[1]) / max(distance, 1e-9)
+        return along < 0.7, abs(dx * arrow.direction[1] - dy * arrow.direction[0])
+
+    for arrow in sorted(found, key=order):
+        best = None
+        for view_index, view in enumerate(views):
+            if view.image_index != image or view.role == "pictorial" or not view.primitives:
+                continue
+            bx, by, bw, bh = view.box
+            px, py = arrow.tip[0] - bx, by + bh - arrow.tip[1]
+            if not (-reach <= px <= bw + reach and -reach <= py <= bh + reach):
+                continue
+            for index, prim in enumerate(view.primitives):
+                distance = _distance_to(prim, px, py)
+                if distance > reach:
+                    continue
+                radius = getattr(prim, "r", None)
+                fits = radius is not None and abs(radius / want - 1.0) <= 0.12
+                rank = (not fits, radius is None, distance)
+                if best is None or rank < best[0]:
+                    best = (rank, view_index, index, radius if fits else None)
+        if best is None:
+            shaded = _pictorial_at(views, image, arrow.tip)
+            if shaded is not None and "NOTE" in dim.flags:
+                # "PURPLE R8" led to the coloured fillet on a shaded view: no outline there.
+                dim.view_index, dim.refs, dim.axis = shaded, [], None
+                dim.pixels = None  # type: ignore[attr-defined]
+                return
+            continue
+        _rank, view_index, index, radius = best
+        refs = [index]
+        if radius is None:  # the arc drawn as short lines: fit a circle to them
+            refs, radius = _fitted_arc(views[view_index], index, want)
+        dim.view_index = view_index
+        dim.refs = refs
+        dim.axis = None
+        dim.pixels = (radius * (2 if dim.kind == "diameter" else 1)  # type: ignore[attr-defined]
+                      if radius else None)
+        return
+
+
+def _fitted_arc(view: plan.View, index: int, want: float) -> tuple[list[int], float | None]:
+    """The run of short lines through primitive ``index`` that bends one way (an arc the
+    drawing layer read as a polyline) and the radius of the circle through it, if that
+    radius is within 3 % of ``want``."""
+    prims = view.primitives
+    start = prims[index]
+    if not isinstance(start, plan.Line):
+        return [index], None
+    short = max(0.9 * want, 6.0)
+
+    def ends(prim) -> list[tuple[float, float]]:
+        return [(prim.x0, prim.y0), (prim.x1, prim.y1)]
+
+    chain, frontier = {index}, [index]
+    while frontier:
+        current = frontier.pop()
+        for point in ends(prims[current]):
+            for j, prim in enumerate(prims):
+                if j in chain or not isinstance(prim, plan.Line) or prim.length() > short:
+                    continue
+                if prim.line_type != start.line_type or len(chain) >= 24:
+                    continue
+                if min(math.hypot(point[0] - e[0], point[1] - e[1]) for e in ends(prim)) <= 2.5:
+                    chain.add(j)
+                    frontier.append(j)
+    points = np.array([e for j in chain for e in ends(prims[j])], float)
+    if len(chain) < 2 or len(points) < 3:
+        return [index], None
+    # Algebraic (Kasa) circle fit: x^2 + y^2 + D x + E y + F = 0.
+    matrix = np.column_stack([points[:, 0], points[:, 1], np.ones(len(points))])
+    rhs = -(points[:, 0] ** 2 + points[:, 1] ** 2)
+    (d, e, f), *_ = np.linalg.lstsq(matrix, rhs, rcond=None)
+    radius_sq = d * d / 4 + e * e / 4 - f
+    if radius_sq <= 0:
+        return sorted(chain), None
+    radius = math.sqrt(radius_sq)
+    # A polyline only approximates the arc: its radius counts only when it plainly agrees.
+    return sorted(chain), (radius if abs(radius / want - 1.0) <= 0.03 else None)
+
+
+def _distance_to(prim, x: float, y: float) -> float:
+    """Distance in pixels from (x, y) (view coordinates) to a primitive."""
+    if isinstance(prim, plan.Line):
+        dx, dy = prim.x1 - prim.x0, prim.y1 - prim.y0
+        length2 = dx * dx + dy * dy
+        t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - prim.x0) * dx + (y - prim.y0) * dy)
+                                                  / length2))
+        return math.hypot(prim.x0 + t * dx - x, prim.y0 + t * dy - y)
+    radial = abs(math.hypot(x - prim.cx, y - prim.cy) - prim.r)
+    if isinstance(prim, plan.Arc):
+        angle = math.degrees(math.atan2(y - prim.cy, x - prim.cx))
+        if (angle - prim.start_deg) % 360.0 > prim.sweep_deg():
+            return min(math.hypot(x - p[0], y - p[1]) for p in (prim.start(), prim.end()))
+    return radial

@@ -23,8 +23,10 @@ def describe(dims: list[plan.Dimension], views: list[plan.View], used: list[plan
             status = "used"
         elif dim.kind == "angle":
             status = "angle"
-        elif dim.refs:
+        elif dim.refs and _measured(dim, views):
             status = "conflict"
+        elif dim.refs:
+            status = "linked"  # to geometry that gives it no size (an arc drawn as lines)
         else:
             status = "unlinked"
         entries.append({
@@ -35,6 +37,12 @@ def describe(dims: list[plan.Dimension], views: list[plan.View], used: list[plan
             "refs": list(dim.refs), "status": status, "confidence": dim.confidence,
         })
     return entries
+
+
+def _measured(dim: plan.Dimension, views: list[plan.View]) -> bool:
+    from . import _pixels
+
+    return _pixels(dim, views) is not None
 
 
 def _primitive_points(view: plan.View, index: int) -> list[tuple[int, int]]:
