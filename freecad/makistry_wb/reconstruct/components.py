@@ -39,14 +39,11 @@ Range = Tuple[float, float]
 
 @dataclass
 class Component:
-    """One component's views, and where it starts (pixels from the drawing's lowest corner)."""
+    """One component's views, and its extent along each model axis (pixels from the drawing's
+    lowest corner: where it starts is where it is placed)."""
 
     views: List[View] = field(default_factory=list)
     ranges: Dict[str, Range] = field(default_factory=dict)  # model axis -> pixels
-
-    @property
-    def origin_px(self) -> Dict[str, float]:
-        return {axis: low for axis, (low, _high) in self.ranges.items()}
 
 
 def _moved(prim, dx: float, dy: float):
@@ -196,7 +193,7 @@ def split_components(views: list[View]) -> list[Component]:
     placed = {role: _relative(pieces[role]) for role in order}
     components = [Component([piece], dict(ranges))
                   for piece, ranges in zip(pieces[order[0]], placed[order[0]])]
-    shared: Dict[int, list] = {}  # component index -> (role, ranges) of outlines it shares
+    shared: Dict[int, list] = {}  # component index -> (role, ranges, outline) it shares
     for role in order[1:]:
         hits = [[i for i, c in enumerate(components) if _matches(c, r)] for r in placed[role]]
         for piece, ranges, found in zip(pieces[role], placed[role], hits):
