@@ -114,9 +114,9 @@ def convert(args: argparse.Namespace, argv: list[str]) -> int:
     _write_json(args.report, report)
     for warning in report["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    part = report["parts"][0]
-    print(f"{part['name']}: {part['volume_mm3']:.1f} mm^3, bbox {part['bbox_mm']} -> "
-          + ", ".join(report["outputs"]))
+    lines = [f"{part['name']}: {part['volume_mm3']:.1f} mm^3, bbox {part['bbox_mm']}"
+             for part in report["parts"]]  # one per part: an assembly has several
+    print("\n".join(lines) + " -> " + ", ".join(report["outputs"]))
     return 0
 
 
