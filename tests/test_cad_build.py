@@ -294,11 +294,14 @@ def _named_edit(doc, plan, edits: dict):
 
 def test_editing_width_and_hole_position_of_a_fully_constrained_body(doc):
     """Every sketch of the L-bracket is fully constrained; a longer bracket (the front's
-    ``width`` and the top view's ``top_width``) and a moved hole give the expected solid."""
+    ``width``, which the top view's ``top_width`` follows) and a moved hole give the expected
+    solid."""
     from freecad.makistry_wb.cad.build import degrees_of_freedom
 
     plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
-    body = _named_edit(doc, plan, {"width": 150.0, "top_width": 150.0, "top_hole1_x": 40.0})
+    body = _named_edit(doc, plan, {"width": 150.0, "top_hole1_x": 40.0})
+    top = doc.getObject("TopSilhouetteSketch")
+    assert {c.Name: c.Value for c in top.Constraints}["top_width"] == pytest.approx(150)
     sketches = [o for o in body.Group if o.TypeId == "Sketcher::SketchObject"]
     assert [degrees_of_freedom(s) for s in sketches] == [0, 0, 0]
     assert not plan.warnings
@@ -374,3 +377,16 @@ def _coords(prim) -> list:
     if isinstance(prim, Line):
         return [prim.x0, prim.y0, prim.x1, prim.y1]
     return [prim.cx, prim.cy, prim.r]
+
+
+@pytest.mark.parametrize("name,value,expected", [
+    ("height", 60.0, 120 * 60 * 10 + 120 * 10 * 50 - math.pi * 6 ** 2 * 10),
+    ("top_height", 70.0, 120 * 70 * 10 + 120 * 10 * 40 - math.pi * 6 ** 2 * 10),
+])
+def test_one_overall_size_drives_every_view_that_shows_it(doc, name, value, expected):
+    """The part's Z extent is in the front and right views, its Y extent in the top and right
+    views and the pad's length: editing it once resizes the solid."""
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    body = _named_edit(doc, plan, {name: value})
+    assert body.Shape.isValid()
+    assert body.Shape.Volume == pytest.approx(expected, rel=1e-6)

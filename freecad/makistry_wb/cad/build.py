@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import FreeCAD as App
 import Part
@@ -195,6 +196,53 @@ def _revolution(body, feature: Feature, sketch):
     return revolution
 
 
+# The model axes a sketch's x and y measure, per plane.
+PLANE_AXES = {"XY": ("x", "y"), "XZ": ("x", "z"), "YZ": ("y", "z")}
+# An overall size of the part, as the plan names it in the base sketch and the silhouettes.
+_OVERALL = re.compile(r"^(?:(?:front|top|right|left|bottom|back)_)?(width|height)$")
+# Two readings of one extent further apart than this are not linked.
+LINK_TOLERANCE = 0.02
+
+
+def _link_overall_sizes(built: list, warnings: list[str]) -> None:
+    """One size per extent of the part: every view shows two of them, so the first sketch
+    that sizes an axis drives the others (and the base pad's length), by expressions; a
+    reading a little off keeps its difference as an offset, so nothing moves until an
+    engineer edits the size."""
+    drivers: dict[str, tuple[str, float]] = {}
+
+    def follow(obj, prop: str, axis: str, value: float) -> None:
+        driver = drivers.get(axis)
+        if driver is None:
+            return
+        path, driven = driver
+        delta = value - driven
+        if abs(delta) > LINK_TOLERANCE * driven:
+            return
+        offset = f" + {delta:.9g} mm" if delta > 0 else f" - {-delta:.9g} mm" if delta else ""
+        try:
+            obj.setExpression(prop, path + offset)
+        except (ValueError, RuntimeError) as exc:  # an expression this version refuses
+            warnings.append(f"{obj.Label}: {prop} not linked to {path} ({exc})")
+
+    for feature, _, sketch in built:
+        if feature.operation not in ("pad", "pocket"):
+            continue
+        for constraint in sketch.Constraints:
+            match = _OVERALL.match(constraint.Name or "")
+            if not match:
+                continue
+            axis = PLANE_AXES[feature.sketch.plane][match.group(1) == "height"]
+            if axis in drivers:
+                follow(sketch, f".Constraints.{constraint.Name}", axis, constraint.Value)
+            else:
+                drivers[axis] = (f"{sketch.Name}.Constraints.{constraint.Name}", constraint.Value)
+    for feature, obj, _ in built:
+        direction = feature.params.get("direction", "")
+        if feature.operation == "pad" and direction:
+            follow(obj, "Length", direction[1], float(feature.params["length"]))
+
+
 _OPERATIONS = {"pad": _pad, "pocket": _pocket, "revolution": _revolution}
 
 
@@ -213,6 +261,7 @@ def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
         sketch = _make_sketch(body, feature, plan.warnings)
         built.append((feature, operation(body, feature, sketch), sketch))
         sketch.Visibility = False
+    _link_overall_sizes(built, plan.warnings)
     doc.recompute()  # once: recomputing after every feature costs O(n^2)
     for index, (feature, obj, sketch) in enumerate(built):
         why = _failure(obj)
