@@ -390,3 +390,24 @@ def test_one_overall_size_drives_every_view_that_shows_it(doc, name, value, expe
     body = _named_edit(doc, plan, {name: value})
     assert body.Shape.isValid()
     assert body.Shape.Volume == pytest.approx(expected, rel=1e-6)
+
+
+def test_arcs_and_specks_are_sized_and_only_real_sizes_named(doc):
+    """A plate with a rounded corner and a 1 mm bridge left in its top edge: fully
+    constrained, the arc's radius named, the bridge sized but not named, the solid unmoved."""
+    from freecad.makistry_wb.cad.build import build_body, degrees_of_freedom
+    from freecad.makistry_wb.plan import Arc
+
+    outline = Loop([Line(0, 0, 100, 0), Line(100, 0, 100, 40), Arc(90, 40, 10, 0, 90),
+                    Line(90, 50, 41, 50), Line(41, 50, 40, 50), Line(40, 50, 0, 50),
+                    Line(0, 50, 0, 0)])
+    plate = View(role="front", box=(0, 0, 100, 50), profiles=[Profile([outline])])
+    plan, _ = plan_from_views([plate], prompt="100 mm long, 5 mm thick")
+    body = build_body(plan, doc)
+    sketch = doc.getObject("FrontOutlineSketch")
+    assert len(sketch.Geometry) == 7
+    assert degrees_of_freedom(sketch) == 0 and not plan.warnings
+    named = {c.Name: c.Value for c in sketch.Constraints if c.Name}
+    assert named["arc1_r"] == pytest.approx(10)
+    assert all(value > 1 for value in named.values())
+    assert body.Shape.Volume == pytest.approx((100 * 50 - (1 - math.pi / 4) * 100) * 5, rel=1e-6)

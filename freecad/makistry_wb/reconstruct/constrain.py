@@ -414,14 +414,21 @@ def _candidates(sketch: Sketch) -> List[Tuple[Constraint, str]]:
                     sizes[kind].append(c)
                 else:
                     slopes.append((g, kind, c))
+        # A speck of a line that bridges a gap the drawing left (a few hundredths of the loop)
+        # is sized too, but last and not named.
+        x0, y0, x1, y1 = boxes[id(grp)]
+        speck = 0.02 * math.hypot(x1 - x0, y1 - y0)
         for kind, suffix in (("DistanceX", "w"), ("DistanceY", "h")):
-            for k, c in enumerate(sorted(sizes[kind], key=lambda c: c.value), start=1):
+            real = sorted((c for c in sizes[kind] if c.value >= speck), key=lambda c: c.value)
+            for k, c in enumerate(real, start=1):
                 out.append((c, f"{base}step{k}_{suffix}" if grp is outline
                             else f"{base}{suffix}{k if k > 1 else ''}"))
-        for k, g in enumerate(sorted({g for g, _, _ in slopes}), start=1):
-            for gg, kind, c in slopes:
-                if gg == g:
-                    out.append((c, f"{base}slope{k}_{'dx' if kind == 'DistanceX' else 'dy'}"))
+            out += [(c, "") for c in sizes[kind] if c.value < speck]
+        # A sloped edge is sized by its run and rise.
+        named = sorted({g for g, _, _ in slopes if geometry[g].length() >= speck})
+        for g, kind, c in slopes:
+            axis = "dx" if kind == "DistanceX" else "dy"
+            out.append((c, f"{base}slope{named.index(g) + 1}_{axis}" if g in named else ""))
         for k, g in enumerate(arcs, start=1):
             prim = geometry[g]
             out.append((Constraint("Radius", [g], prim.r), f"{base}arc{k}_r"))
