@@ -20,7 +20,14 @@ from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
 from .loops import closed_loop, loop_is_sane
 from .pockets import VIEWER_SIDE, Floor, find_floors
-from .revolve import RevolveAxis, find_axis, half_outline, polygon_loop
+from .revolve import (
+    RevolveAxis,
+    axis_in_profile,
+    circular_loops,
+    find_axis,
+    half_outline,
+    polygon_loop,
+)
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -269,33 +276,51 @@ def _margin_loop(mapping: _ViewMapping, extents: dict[str, float]) -> Loop:
 
 
 def _revolution_feature(axis: RevolveAxis, scale: ScaleInfo) -> Feature:
-    """A Revolution of the profile view's outline, halved along the axis."""
+    """A Revolution of the profile view's outline, halved along the axis.
+
+    The axis runs through the middle of the part's extents across it (a turned part reaches
+    equally far on every side), so the solid keeps the printed diameter exactly."""
     profile = axis.profile
     mapping = _ViewMapping(profile, scale)
-    circular = _ViewMapping(axis.circular, scale)
-    # Where the axis lies, in model millimetres, from the circle's centre.
-    centre = {circular.ax: 0.0, circular.ay: 0.0}
-    cx, cy = axis.centre_px
-    centre[circular.ax] = (cx if circular.sx > 0 else circular.w - cx) * circular.kx
-    centre[circular.ay] = (cy if circular.sy > 0 else circular.h - cy) * circular.ky
-    across = mapping.ax if mapping.ay == axis.axis else mapping.ay
-    axis_coord = 0 if across == mapping.ax else 1
-    sign = mapping.sx if axis_coord == 0 else mapping.sy
-    extent = profile.box[2] if axis_coord == 0 else profile.box[3]
-    axis_px = centre[across] / scale.along(across)
-    axis_value = axis_px if sign > 0 else extent - axis_px
+    axis_coord, axis_value, _ = axis_in_profile(axis)
     half = half_outline(profile.profiles[0].loops[0].polygon(), axis_coord, axis_value)
     sketch = _sketch_for_loops([polygon_loop(half)], mapping, "")
-    sketch.offset = centre[mapping.look]
+    sketch.offset = scale.extents_mm[mapping.look] / 2
     ends = ([(axis_value, 0.0), (axis_value, profile.box[3])] if axis_coord == 0
             else [(0.0, axis_value), (profile.box[2], axis_value)])
     line = mapping.primitive(Line(*ends[0], *ends[1]))
-    sketch.construction.append(len(sketch.geometry))
+    axis_index = len(sketch.geometry)
+    sketch.construction.append(axis_index)
     sketch.geometry.append(line)
+    _hold_on_axis(sketch, axis_index)
     return Feature(
         name="Revolution", operation="revolution", sketch=sketch, params={"angle": 360.0},
         evidence=[f"circular outline in the {axis.circular.role} view",
                   f"{profile.role} view outline symmetric about the axis"])
+
+
+def _hold_on_axis(sketch: Sketch, axis_index: int) -> None:
+    """The profile's edges along the axis stay on it when the sketch is solved: a solver that
+    moved one a hair across would make the Revolution fail (the axis crossing the sketch)."""
+    axis = sketch.geometry[axis_index]
+    length = axis.length()
+    if length <= 0:
+        return
+    if abs(axis.y1 - axis.y0) < 1e-9 or abs(axis.x1 - axis.x0) < 1e-9:
+        kind = "Horizontal" if abs(axis.y1 - axis.y0) < 1e-9 else "Vertical"
+        sketch.constraints.append(Constraint(kind, [axis_index]))
+    held = {c.refs[0] for c in sketch.constraints if c.kind in ("Horizontal", "Vertical")}
+
+    def off_axis(point) -> float:
+        return abs((axis.x1 - axis.x0) * (axis.y0 - point[1])
+                   - (axis.x0 - point[0]) * (axis.y1 - axis.y0)) / length
+
+    for g, prim in enumerate(sketch.geometry[:axis_index]):
+        if not isinstance(prim, Line) or max(off_axis(prim.start()), off_axis(prim.end())) > 1e-6:
+            continue
+        # One end on the axis fixes an edge already held parallel to it; else both.
+        for pos in (1,) if g in held else (1, 2):
+            sketch.constraints.append(Constraint("PointOnObject", [g, pos, axis_index]))
 
 
 def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
@@ -347,7 +372,10 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
         margin = _margin_loop(mapping, extents)
         sketch = Sketch(plane=mapping.plane, geometry=list(margin.primitives))
         sketch.constraints += _loop_constraints(sketch.geometry, 0, 4, 1e-6)
-        _sketch_for_loops(view.profiles[0].loops, mapping, f"{view.role}_", sketch)
+        loops = view.profiles[0].loops
+        if axis is not None and view is axis.circular:
+            loops = circular_loops(axis)
+        _sketch_for_loops(loops, mapping, f"{view.role}_", sketch)
         plan.features.append(Feature(
             name=f"{view.role.capitalize()}Silhouette", operation="pocket", sketch=sketch,
             params={"type": "through_all", "symmetric": True},

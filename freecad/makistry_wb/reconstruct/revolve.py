@@ -21,23 +21,88 @@ class RevolveAxis:
     profile: View  # a view containing the axis
     centre_px: tuple[float, float]  # the circle's centre, in the circular view's coordinates
     radius_px: float
+    axis_coord: int = 0  # the profile view's coordinate across the axis (0: x, 1: y)
 
 
 def circle_of(loop: Loop) -> tuple[float, float, float] | None:
-    """(cx, cy, r) when the loop is a circle (one Circle, or a polygon that fits one well)."""
+    """(cx, cy, r) when the loop is a circle (one Circle, or a polygon that fits one well).
+
+    A polygon is fitted by least squares on points spread evenly along its edges; a short
+    stretch off the circle (a leader line or an arrowhead merged into the outline) is allowed
+    when the rest lies on the circle and the fit is refined without it."""
     if len(loop.primitives) == 1 and isinstance(loop.primitives[0], Circle):
         c = loop.primitives[0]
         return c.cx, c.cy, c.r
-    points = loop.polygon(arc_step_deg=5.0)
-    if len(points) < 12:
+    corners = loop.polygon(arc_step_deg=5.0)
+    if len(corners) < 12:
         return None
-    cx = sum(p[0] for p in points) / len(points)
-    cy = sum(p[1] for p in points) / len(points)
-    radii = [math.dist(p, (cx, cy)) for p in points]
-    r = sum(radii) / len(radii)
-    if r <= 0 or max(abs(q - r) for q in radii) > ROUNDNESS_TOL * r:
+    points = _spread(corners, 240)
+    fit = _fit_circle(points)
+    for _ in range(2):
+        if fit is None:
+            return None
+        cx, cy, r = fit
+        inliers = [p for p in points if abs(math.dist(p, (cx, cy)) - r) <= ROUNDNESS_TOL * r]
+        if len(inliers) < (1.0 - OFF_CIRCLE_FRACTION) * len(points):
+            return None
+        fit = _fit_circle(inliers)
+    if fit is None:
         return None
-    return cx, cy, r
+    cx, cy, r = fit
+    # Every corner near the circle (within the leader's reach) and the angles all covered.
+    if max(abs(math.dist(p, (cx, cy)) - r) for p in corners) > 0.2 * r:
+        return None
+    sectors = {int((math.degrees(math.atan2(p[1] - cy, p[0] - cx)) % 360.0) // 30)
+               for p in points}
+    return (cx, cy, r) if len(sectors) == 12 else None
+
+
+# The share of a round outline's length allowed off the circle (leaders, arrowheads).
+OFF_CIRCLE_FRACTION = 0.08
+
+
+def _spread(corners, count: int) -> list[tuple[float, float]]:
+    """``count`` points evenly spaced along the closed polygon through ``corners``."""
+    edges = list(zip(corners, corners[1:] + corners[:1]))
+    total = sum(math.dist(a, b) for a, b in edges)
+    if total <= 0:
+        return list(corners)
+    step, points, carried = total / count, [], 0.0
+    for a, b in edges:
+        length = math.dist(a, b)
+        t = carried
+        while t < length:
+            points.append((a[0] + (b[0] - a[0]) * t / length, a[1] + (b[1] - a[1]) * t / length))
+            t += step
+        carried = t - length
+    return points
+
+
+def _fit_circle(points) -> tuple[float, float, float] | None:
+    """Least-squares circle (Kasa) through ``points``."""
+    if len(points) < 3:
+        return None
+    n = len(points)
+    mx = sum(p[0] for p in points) / n
+    my = sum(p[1] for p in points) / n
+    suu = svv = suv = suuu = svvv = suvv = svuu = 0.0
+    for x, y in points:
+        u, v = x - mx, y - my
+        suu += u * u
+        svv += v * v
+        suv += u * v
+        suuu += u * u * u
+        svvv += v * v * v
+        suvv += u * v * v
+        svuu += v * u * u
+    det = suu * svv - suv * suv
+    if abs(det) < 1e-12:
+        return None
+    bu, bv = (suuu + suvv) / 2, (svvv + svuu) / 2
+    uc = (bu * svv - bv * suv) / det
+    vc = (bv * suu - bu * suv) / det
+    r = math.sqrt(uc * uc + vc * vc + (suu + svv) / n)
+    return (mx + uc, my + vc, r) if r > 0 else None
 
 
 def _crossings(polygon, coord: int, value: float) -> list[float]:
@@ -142,5 +207,53 @@ def find_axis(views: list[View], role_axes: dict) -> RevolveAxis | None:
             if abs(reach - r) > 0.03 * r + 2:  # the circle's radius is the profile's half-width
                 continue
             if is_symmetric(polygon, axis_coord, axis_value, size):
-                return RevolveAxis(look, circular, profile, (cx, cy), r)
+                return RevolveAxis(look, circular, profile, (cx, cy), r, axis_coord)
     return None
+
+
+def axis_in_profile(axis: RevolveAxis) -> tuple[int, float, float]:
+    """(coordinate across the axis in the profile view: 0 = x, 1 = y; the axis's place there
+    in pixels; the profile's half-width): the middle of the profile's extent across the axis,
+    since a revolved outline reaches equally far on both sides."""
+    profile = axis.profile
+    polygon = profile.profiles[0].loops[0].polygon()
+    coord = axis.axis_coord
+    low, high = min(p[coord] for p in polygon), max(p[coord] for p in polygon)
+    return coord, (low + high) / 2, (high - low) / 2
+
+
+def circular_loops(axis: RevolveAxis) -> list[Loop]:
+    """The circular view's outline as its fitted circle, and those of its holes that are
+    holes: a circle about the axis as large as a step of the profile's outline is that step's
+    edge seen end on, unless the profile view shows a bore of that size as hidden lines
+    along the axis."""
+    view = axis.circular
+    # As large as the view: a polygon's fitted circle falls short of its corners, and the
+    # revolution is round already; only the holes cut anything.
+    outer = max(axis.radius_px, view.box[2] / 2, view.box[3] / 2)
+    loops = [Loop([Circle(*axis.centre_px, outer)])]
+    coord, axis_value, half_width = axis_in_profile(axis)
+    ratio = half_width / axis.radius_px  # profile pixels per circular-view pixel
+    along = 1 - coord
+    profile = axis.profile
+    span = profile.box[2] if along == 0 else profile.box[3]
+    bores = []
+    for prim in profile.primitives:
+        if not isinstance(prim, Line) or prim.line_type != "hidden":
+            continue
+        (x0, y0), (x1, y1) = prim.start(), prim.end()
+        a, b = ((x0, y0), (x1, y1))
+        if abs(a[coord] - b[coord]) > 2.0 or abs(a[along] - b[along]) < 0.1 * span:
+            continue
+        bores.append(abs((a[coord] + b[coord]) / 2 - axis_value))
+    steps = [abs(p[coord] - axis_value) for p in profile.profiles[0].loops[0].polygon()]
+    for loop in view.profiles[0].loops[1:]:
+        fit = circle_of(loop)
+        if fit is not None and math.dist(fit[:2], axis.centre_px) <= 0.05 * axis.radius_px + 2:
+            r = fit[2] * ratio
+            near = max(2.0, 0.05 * r)
+            if (any(abs(d - r) <= near for d in steps)
+                    and not any(abs(d - r) <= near for d in bores)):
+                continue  # the edge of a step of the outline, not a bore
+        loops.append(loop)
+    return loops
