@@ -190,6 +190,9 @@ def _read_dimensions(analysis: Analysis, images: list, cancel) -> float | None:
 
         analysis.dimensions = read_dimensions(images, analysis.views, cancel,
                                               analysis.options.prompt)
+        from .dims.text_marks import drop_text_circles
+
+        drop_text_circles(analysis.views, analysis.dimensions)
     except ImportError as exc:  # the OCR packages are optional: size from the prompt instead
         detail = getattr(exc, "message", "") or runtime.install_command(
             ["rapidocr", "onnxruntime"])
