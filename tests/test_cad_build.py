@@ -411,3 +411,24 @@ def test_arcs_and_specks_are_sized_and_only_real_sizes_named(doc):
     assert named["arc1_r"] == pytest.approx(10)
     assert all(value > 1 for value in named.values())
     assert body.Shape.Volume == pytest.approx((100 * 50 - (1 - math.pi / 4) * 100) * 5, rel=1e-6)
+
+
+def test_redundant_and_conflicting_constraints_are_dropped_and_said(doc):
+    """A plan that repeats a constraint and contradicts its width still builds, fully
+    constrained, at the first width; the dropped ones are named in a warning."""
+    from freecad.makistry_wb.cad.build import build_body, degrees_of_freedom
+    from freecad.makistry_wb.plan import Constraint
+
+    plan, _ = plan_from_views(l_bracket_views(), prompt="120 mm long")
+    front = plan.features[0].sketch
+    width = next(c for c in front.constraints if c.name == "width")
+    front.constraints += [Constraint("Horizontal", [next(c.refs[0] for c in front.constraints
+                                                         if c.kind == "Horizontal")]),
+                          Constraint("DistanceX", list(width.refs), 130.0, "wrong_width")]
+    body = build_body(plan, doc)
+    sketch = doc.getObject("FrontOutlineSketch")
+    assert degrees_of_freedom(sketch) == 0
+    dropped = [w for w in plan.warnings if "dropped" in w]
+    assert len(dropped) == 1 and "2 constraint(s)" in dropped[0]
+    assert "(Horizontal, wrong_width)" in dropped[0]
+    assert body.Shape.Volume == pytest.approx(L_BRACKET_VOLUME, rel=1e-6)

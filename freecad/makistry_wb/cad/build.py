@@ -63,6 +63,12 @@ def _sketcher_constraints(sketch, specs: list[Constraint], warnings: list[str]) 
     return made
 
 
+def _solves(sketch) -> bool:
+    """The sketch solves with no redundant or conflicting constraint (``solve()`` says so on
+    every version; FreeCAD 1.0 also lists malformed ones, which it may solve around)."""
+    return sketch.solve() == 0 and not getattr(sketch, "MalformedConstraints", None)
+
+
 def _add_constraints(sketch, constraints: list[Constraint], warnings: list[str]) -> list:
     """Add the constraints at once; when the solver refuses them (redundant or conflicting),
     again one at a time, dropping each one that makes the sketch fail, and say so. Returns
@@ -73,13 +79,13 @@ def _add_constraints(sketch, constraints: list[Constraint], warnings: list[str])
     first = sketch.ConstraintCount
     sketch.addConstraint([constraint for _, constraint in made])
     kept = made
-    if sketch.solve() != 0:
+    if not _solves(sketch):
         for index in reversed(range(first, sketch.ConstraintCount)):
             sketch.delConstraint(index)
         kept, dropped = [], []
         for spec, constraint in made:
             index = sketch.addConstraint(constraint)
-            if sketch.solve() != 0:
+            if not _solves(sketch):
                 sketch.delConstraint(index)
                 dropped.append(spec.name or spec.kind)
             else:

@@ -511,10 +511,12 @@ def completed(sketch: Sketch) -> Tuple[List[Constraint], List, str]:
             return constraints, list(sketch.geometry), (
                 f"a {c.kind} constraint this pass cannot analyse")
         equations.append((f, sorted(_touched(params, c)), _target(c)))
-    # Lines drawn exactly level that only lack saying so (an axis of revolution) are kept so.
+    # A constraint that repeats those before it is left out of the settling: the build drops
+    # it (and says so) when it conflicts, as FreeCAD refuses it.
     rank = _Rank(len(params.values))
-    for f, cols, _ in equations:
-        rank.take(_rows(params, f, cols, params.values, scale_mm))
+    equations = [(f, cols, t) for f, cols, t in equations
+                 if rank.take(_rows(params, f, cols, params.values, scale_mm))]
+    # Lines drawn exactly level that only lack saying so (an axis of revolution) are kept so.
     for c in _level_lines(sketch):
         f, cols = _functions(params, c), sorted(_touched(params, c))
         if rank.take(_rows(params, f, cols, params.values, scale_mm)):
