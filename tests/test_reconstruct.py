@@ -110,3 +110,38 @@ def test_drawn_shaft_is_revolved_and_matches(doc, tmp_path, tier, seed):
     assert plan.features[0].operation == "revolution"
     assert body.Shape.Volume == pytest.approx(part.shape.Volume, rel=0.05)
     assert iou >= 0.95
+
+
+def test_outline_chained_into_a_figure_eight_is_repaired(doc):
+    """A block 65 x 65 x 40 at 5.68 px/mm whose front outline was read without its top edge
+    and with a short arc at one corner (as pocket_block-simple-1-rotate): chaining by nearest
+    ends took the arc's chord back to where it started, a loop touching itself that FreeCAD
+    refuses as a base. The repaired loop leaves the speck out."""
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.plan import Arc
+    from freecad.makistry_wb.reconstruct.loops import closed_loop, is_simple
+
+    w, h = 370.0, 228.0
+    front_loop = Loop([Arc(362.5, 211.5, 18.4, 67.6, 108.4), Line(1.5, h, 1.5, 0.5),
+                       Line(1.5, 0.5, 38.5, -0.5), Line(38.5, -0.5, w, 1.5),
+                       Line(w, 1.5, w - 1, h)])
+    repaired = closed_loop(front_loop, 0.5)
+    path = [p.start() for p in repaired.primitives if isinstance(p, Line)]
+    assert is_simple(path)
+    assert abs(repaired.area()) == pytest.approx(w * h, rel=0.02)
+    front = View(role="front", box=(0, 0, w, h), profiles=[Profile([front_loop])])
+    top = View(role="top", box=(0, 0, w, w),
+               profiles=[Profile([polygon([(0, 0), (w, 0), (w, w), (0, w)])])])
+    plan, _ = plan_from_views([front, top], prompt="65 mm long")
+    body = build_body(plan, doc)
+    assert body.Shape.isValid()
+    depth = 65.0 * h / w
+    assert body.Shape.Volume == pytest.approx(65.0 * 65.0 * depth, rel=0.02)
+
+
+def test_self_crossing_path_is_not_simple():
+    from freecad.makistry_wb.reconstruct.loops import is_simple
+
+    assert is_simple([(0, 0), (10, 0), (10, 10), (0, 10)])
+    assert not is_simple([(0, 0), (10, 10), (10, 0), (0, 10)])  # a bow tie
+    assert not is_simple([(0, 0), (10, 0), (10, 10), (5, 10), (5, 0), (0, 0)])  # touching
