@@ -432,3 +432,25 @@ def test_redundant_and_conflicting_constraints_are_dropped_and_said(doc):
     assert len(dropped) == 1 and "2 constraint(s)" in dropped[0]
     assert "(Horizontal, wrong_width)" in dropped[0]
     assert body.Shape.Volume == pytest.approx(L_BRACKET_VOLUME, rel=1e-6)
+
+
+def test_a_traced_outline_of_many_edges_is_left_as_planned_and_said(doc):
+    """Past a hundred edges the completion steps aside (its work grows with their cube): the
+    sketch builds with the plan's constraints and a warning that it is not fully
+    constrained."""
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.reconstruct.constrain import completed
+
+    n = 120
+    ring = [(100 + 100 * math.cos(2 * math.pi * i / n), 100 + 100 * math.sin(2 * math.pi * i / n))
+            for i in range(n)]
+    disc = View(role="front", box=(0, 0, 200, 200), profiles=[Profile([polygon(ring)])])
+    plan, _ = plan_from_views([disc], prompt="200 mm long, 5 mm thick")
+    sketch = plan.features[0].sketch
+    constraints, geometry, why_free = completed(sketch)
+    assert constraints == sketch.constraints and geometry == sketch.geometry
+    assert "edges are more than" in why_free
+    body = build_body(plan, doc)
+    area = 0.5 * n * 100 ** 2 * math.sin(2 * math.pi / n)
+    assert body.Shape.Volume == pytest.approx(area * 5, rel=1e-3)
+    assert any("FrontOutlineSketch is not fully constrained" in w for w in plan.warnings)

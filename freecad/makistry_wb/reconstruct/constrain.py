@@ -30,6 +30,9 @@ ROOT, H_AXIS, V_AXIS = -1, -1, -2
 RANK_TOL = 1e-6
 # Below this (mm) a distance is zero: such a size is not a dimension worth adding.
 ZERO_MM = 1e-6
+# The work grows with the cube of the unknowns (4 a line): past this (a traced outline of a
+# hundred edges), a sketch is left as the plan has it: the build says it is not fully constrained.
+MAX_UNKNOWNS = 400
 
 Point = Tuple[float, float]
 
@@ -503,6 +506,9 @@ def completed(sketch: Sketch) -> Tuple[List[Constraint], List, str]:
     if not sketch.geometry:
         return constraints, list(sketch.geometry), ""
     params = _Params(sketch.geometry)
+    if len(params.values) > MAX_UNKNOWNS:
+        return constraints, list(sketch.geometry), (
+            f"{len(sketch.geometry)} edges are more than this pass dimensions")
     scale_mm = max(1.0, float(np.max(np.abs(params.values))))
     equations = []
     for c in constraints:
