@@ -42,7 +42,7 @@ def test_tolerances():
 
 @pytest.mark.parametrize("text", [
     "TOLERANCE ± 1g", "DENSITY: 7800 kg/m^3", "PPP0101", "SECTION A-A", "UNIT SYSTEM: MMGS",
-    "What is the MASS of this part in", "SYM", "A", "(4) PLACES", "PARTYPACK01",
+    "What is the MASS of this part in", "SYM", "A", "(4) PLACES", "PARTYPACK01", "PARTYPACK Ø1",
 ])
 def test_notes_are_not_dimensions(text):
     assert grammar.parse_line(text) is None

@@ -55,3 +55,37 @@ def test_missing_models_say_how_to_install(monkeypatch):
         ocr.OcrEngine()
     assert caught.value.code == errors.MISSING_DEPENDENCY
     assert "pip install" in caught.value.message and "rapidocr" in caught.value.message
+
+
+def _read(texts, prompt=""):
+    from freecad.makistry_wb.dims import read_dimensions
+    from freecad.makistry_wb.imaging.load import LoadedImage
+
+    image = LoadedImage("sheet.png", "PNG", np.ascontiguousarray(_sheet(texts)))
+    return {d.text: d.unit for d in read_dimensions([image], [], prompt=prompt)}
+
+
+def test_units_from_the_title_block_the_prompt_or_the_values():
+    # The title block says IPS: whole numbers are inches too.
+    assert _read([("UNIT SYSTEM: IPS", 0, 80, 600), ("4", 0, 100, 100),
+                  ("R2", 0, 400, 100)]) == {"4": "in", "R2": "in"}
+    # MMGS wins over a prompt that mentions inches.
+    assert set(_read([("UNIT SYSTEM: MMGS", 0, 80, 600), ("125", 0, 100, 100)],
+                     prompt="about 5 inches long").values()) == {"mm"}
+    # No title block: the prompt, then the values themselves (inch values carry decimals).
+    assert set(_read([("125", 0, 100, 100), ("40", 0, 400, 100)],
+                     prompt="a bracket, dimensions in inches").values()) == {"in"}
+    assert set(_read([("1.250", 0, 100, 100), (".375", 0, 400, 100),
+                      ("2.125", 0, 100, 300)]).values()) == {"in"}
+    assert set(_read([("125", 0, 100, 100), ("40", 0, 400, 100)]).values()) == {"mm"}
+
+
+def test_a_diameter_sign_goes_before_the_digits_it_belongs_to():
+    from freecad.makistry_wb.dims import _insert_diameter_sign
+
+    # The counterbore line "⌴Ø13 ↧4" with its Ø painted out: the recogniser put the "1" just
+    # left of where the glyph was.
+    text = ocr.TextBox("13 工4", (0, 0, 200, 40), 1.0, 0, [36, 58, 80, 100, 130])
+    assert _insert_diameter_sign(text, [40.0]).text == "Ø13 工4"
+    ring = ocr.TextBox("(38)", (0, 0, 120, 60), 1.0, 0, [10, 60, 80, 100])
+    assert _insert_diameter_sign(ring, [35.0]).text == "(Ø38)"

@@ -54,7 +54,15 @@ def test_values_are_read(readings):
         assert len(score.extra) <= 2, (name, score.extra)  # notes and titles are not values
         read += score.read
         expected += score.expected
-    assert read >= 0.95 * expected, f"{read}/{expected} values read"
+    assert read >= 0.97 * expected, f"{read}/{expected} values read"
+
+
+def test_values_touching_their_dimension_line_are_read(readings):
+    """"16" and "(4)" on ttt-ppp0101 run into their dimension lines; the detector at 1920 px
+    saw neither, at 1280 px it sees both."""
+    _views, dims, _want = readings["ttt-ppp0101"]
+    linear = {d.value for d in dims if d.kind == "linear"}
+    assert {16, 4} <= linear
 
 
 def test_hole_call_outs_and_counts(readings):

@@ -63,8 +63,9 @@ def _reread_pieces(engine, rgb: np.ndarray, text: TextBox) -> TextBox:
     numbers ("34 ↧ 4") is otherwise swallowed and the numbers run together ("344")."""
     import re
 
-    if text.rotation != 0 or not re.fullmatch(r"[\d.,()]{3,8}", text.text):
-        return text
+    if text.rotation != 0 or not re.fullmatch(r"[\d.,()]{3,8}", text.text) or sum(
+            c.isdigit() for c in text.text) < 3:
+        return text  # ("(38)" with its Ø painted out has a wide gap, but nothing swallowed)
     x, y, w, h = text.box
     crop = rgb[y:y + h, x:x + w]
     columns = (crop.min(axis=2) < 170).any(axis=0)
@@ -143,6 +144,8 @@ def _insert_diameter_sign(text: TextBox, glyphs: list[float]) -> TextBox:
         chars = [chars[i] for i in keep]
         positions = [positions[i] for i in keep]
         index = next((i for i, px in enumerate(positions) if px > glyph_x), len(chars))
+        if 0 < index < len(chars) and chars[index - 1].isdigit() and chars[index].isdigit():
+            index -= 1  # "1Ø3": the digit right of the glyph was placed a little early
         chars.insert(index, "Ø")
         positions.insert(index, glyph_x)
     return TextBox("".join(chars).strip(), text.box, text.score, text.rotation, positions)
@@ -190,7 +193,8 @@ def _group_callouts(texts: list[TextBox]) -> list[tuple[grammar.CallOut, TextBox
 
 def _drop_specks(calls: list[tuple[grammar.CallOut, TextBox]]
                  ) -> list[tuple[grammar.CallOut, TextBox]]:
-    """Lone characters far smaller than the sheet's dimension text are arrowheads or ticks."""
+    """Lone characters far smaller than the sheet's dimension text are arrowheads or ticks;
+    unsure ones are a hole or a symbol taken for a digit (a shaded hole read as "9")."""
     if len(calls) < 3:
         return calls
     def height(text: TextBox) -> int:
@@ -199,7 +203,7 @@ def _drop_specks(calls: list[tuple[grammar.CallOut, TextBox]]
     heights = sorted(height(t) for _c, t in calls)
     typical = heights[len(heights) // 2]
     return [(c, t) for c, t in calls
-            if len(c.text.strip()) > 1 or height(t) >= 0.6 * typical]
+            if len(c.text.strip()) > 1 or (height(t) >= 0.6 * typical and t.score >= 0.7)]
 
 
 def _label_above(texts: list[TextBox], order: list[int], taken: set[int],

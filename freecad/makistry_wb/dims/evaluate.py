@@ -2,7 +2,8 @@
 """Score dimension reading against an expected list (tests/data/dims/*.json).
 
 ``python3 -m freecad.makistry_wb.dims.evaluate DRAWING.png [...]`` prints, per drawing, the
-values read correctly, those linked to the right geometry, the OCR time and what was missed.
+values read correctly, those linked to the right geometry, the time taken (OCR, arrowheads and
+linking: wall and CPU seconds) and what was missed.
 """
 
 from __future__ import annotations
@@ -91,18 +92,23 @@ def main(argv: list[str]) -> int:
         path = Path(name)
         image = load_image(ImageInput(str(path), path.read_bytes()))
         views = drawing.understand([image]).views
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         dims = read_dimensions([image], views)
         seconds = time.perf_counter() - started
+        # CPU seconds of this process (all its threads): steadier than wall time on a shared
+        # machine, where other processes' load stretches the wall time.
+        cpu = time.process_time() - cpu_started
         expected = expected_for(path)
         if expected is None:
-            print(f"{path.name}: {len(dims)} values in {seconds:.2f} s (no expected list)")
+            print(f"{path.name}: {len(dims)} values in {seconds:.2f} s wall, {cpu:.2f} s CPU "
+                  "(no expected list)")
             continue
         result = score(expected, dims, views)
         for attr in ("expected", "read", "linked", "flags_right"):
             setattr(totals, attr, getattr(totals, attr) + getattr(result, attr))
         print(f"{path.name}: read {result.read}/{result.expected}, linked {result.linked}, "
-              f"flags {result.flags_right}, {seconds:.2f} s; missed {result.missed}; "
+              f"flags {result.flags_right}, {seconds:.2f} s wall, {cpu:.2f} s CPU; "
+              f"missed {result.missed}; "
               f"misplaced {result.misplaced}; extra {result.extra}")
     if totals.expected:
         print(f"total: read {totals.read}/{totals.expected} "

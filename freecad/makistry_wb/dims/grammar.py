@@ -147,7 +147,10 @@ def _labelled_value(text: str) -> CallOut | None:
     if match is None:
         return None
     words = text[:match.start()].upper().split()
-    if any(w in _NOT_DIMENSION_WORDS for w in words) or any(c.isdigit() for c in "".join(words)):
+    # Words run together too ("PARTYPACK Ø1", a title block's stylised "PARTY PACK 01").
+    if any(w in _NOT_DIMENSION_WORDS or any(bad in w for bad in _NOT_DIMENSION_WORDS
+                                            if len(bad) >= 4) for w in words) or any(
+            c.isdigit() for c in "".join(words)):
         return None
     kind = "radius" if match.group(1) == "R" else "diameter"
     call = CallOut(value=_number(match.group(2)), kind=kind, text=text)
