@@ -34,6 +34,7 @@ class Analysis:
     scale: Any = None  # reconstruct.ScaleInfo
     previews: list = field(default_factory=list)  # RGB arrays, one per image
     agreement: dict = field(default_factory=dict)  # view role -> score, precision, recall
+    candidates: list = field(default_factory=list)  # readings weighed: reading, agreement
     kinds: list[str] = field(default_factory=list)  # drawing, sketch or photo, per image
     dimensions: list = field(default_factory=list)  # plan.Dimension, every one read
     dimensions_used: list = field(default_factory=list)
@@ -240,17 +241,86 @@ def build(analysis: Analysis, doc, container=None) -> list:
     if analysis.assembly is not None:
         return _build_assembly(analysis, doc, container, start)
     body = build_body(analysis.plan, doc, container=container, label=analysis.plan.name)
-    analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
     analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
+    start = time.perf_counter()
+    analysis.agreement = agreement(body.Shape, analysis.views, analysis.scale.mm_per_px)
+    analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
+    start = time.perf_counter()
+    body = _choose_reading(analysis, doc, container, body)
+    analysis.timings_s["candidates"] = round(time.perf_counter() - start, 4)
+    analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
     if len(body.Shape.Solids) > 1:
         analysis.warnings.append(
             f"The body is {len(body.Shape.Solids)} separate solids; use assembly mode for one "
             "body per component.")
-    start = time.perf_counter()
-    analysis.agreement = agreement(body.Shape, analysis.views, analysis.scale.mm_per_px)
-    analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
     _warn_disagreement(analysis)
     return [body]
+
+
+# Below this agreement in some view, the other readings of the views are built and weighed.
+AGREEMENT_GOOD = 0.97
+# An other reading replaces the planned one only when it agrees clearly better, and explains
+# (almost) every line the planned one explained.
+AGREEMENT_MARGIN = 0.02
+RECALL_SLACK = 0.02
+
+
+def _mean_agreement(scores: dict) -> float:
+    return sum(s["score"] for s in scores.values()) / len(scores) if scores else 0.0
+
+
+def _choose_reading(analysis: Analysis, doc, container, body):
+    """Build the other readings of the views (reconstruct.candidates) in a scratch document
+    when the planned one does not explain every view; keep the one that agrees best."""
+    import copy
+
+    from .cad.build import build_body
+    from .cad.check import agreement
+    from .reconstruct.candidates import alternatives
+
+    planned = _mean_agreement(analysis.agreement)
+    analysis.candidates = [{"reading": "as planned", "agreement": round(planned, 4),
+                            "chosen": True}]
+    if not analysis.agreement or min(
+            s["score"] for s in analysis.agreement.values()) >= AGREEMENT_GOOD:
+        return body
+    readings = alternatives(analysis.plan)
+    if not readings:
+        return body
+    App = runtime.import_freecad()
+    best = None
+    for description, plan in readings:
+        scratch = App.newDocument("MakistryCandidate", "candidate", True)
+        try:
+            shape = build_body(copy.deepcopy(plan), scratch).Shape
+            scores = agreement(shape, analysis.views, analysis.scale.mm_per_px)
+        except errors.MakistryError:
+            continue
+        finally:
+            App.closeDocument(scratch.Name)
+        mean = _mean_agreement(scores)
+        # A reading that leaves lines of the drawing unexplained drops something it shows;
+        # only lines the drawing does not have (precision) may be traded away.
+        keeps = all(scores.get(role, {}).get("recall", 0.0) >= score["recall"] - RECALL_SLACK
+                    for role, score in analysis.agreement.items())
+        analysis.candidates.append({"reading": description, "agreement": round(mean, 4),
+                                    "explains_the_drawing": keeps, "chosen": False})
+        if keeps and (best is None or mean > best[0]):
+            best = (mean, description, plan, scores)
+    if best is None or best[0] < planned + AGREEMENT_MARGIN:
+        return body
+    mean, description, plan, scores = best
+    body.removeObjectsFromDocument()
+    doc.removeObject(body.Name)
+    analysis.plan = plan
+    body = build_body(plan, doc, container=container, label=plan.name)
+    analysis.agreement = scores
+    analysis.candidates[0]["chosen"] = False
+    next(c for c in analysis.candidates if c["reading"] == description)["chosen"] = True
+    analysis.warnings.append(
+        f"Of {len(analysis.candidates)} readings of the views, the one {description} agrees "
+        f"best with the drawing ({mean:.0%} against {planned:.0%} as first planned).")
+    return body
 
 
 def _build_assembly(analysis: Analysis, doc, container, start: float) -> list:
@@ -337,6 +407,7 @@ def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs
                                "extents_mm": analysis.scale.extents_mm}
         report["timings_s"] = dict(analysis.timings_s)
         report["agreement"] = dict(analysis.agreement)
+        report["candidates"] = list(analysis.candidates)
         for entry, kind in zip(report["inputs"], analysis.kinds):
             entry["kind"] = kind
         report["dimensions"] = analysis.dimension_report
