@@ -145,3 +145,51 @@ def test_self_crossing_path_is_not_simple():
     assert is_simple([(0, 0), (10, 0), (10, 10), (0, 10)])
     assert not is_simple([(0, 0), (10, 10), (10, 0), (0, 10)])  # a bow tie
     assert not is_simple([(0, 0), (10, 0), (10, 10), (5, 10), (5, 0), (0, 0)])  # touching
+
+
+def test_round_boss_is_a_cylinder_not_a_square(doc):
+    """A plate 100 x 60 x 10 with a boss of diameter 30, 20 high, at (50, 30), at 2 px/mm:
+    the visual hull of the three views makes the boss a square prism; the top view's circle
+    and the raised spans of the other views make it round."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    s = 2.0
+    front_outline = [(0, 0), (100, 0), (100, 10), (65, 10), (65, 30), (35, 30), (35, 10),
+                     (0, 10)]
+    right_outline = [(0, 0), (60, 0), (60, 10), (45, 10), (45, 30), (15, 30), (15, 10), (0, 10)]
+    front = View(role="front", box=(0, 0, 100 * s, 30 * s),
+                 profiles=[Profile([polygon([(x * s, y * s) for x, y in front_outline])])])
+    right = View(role="right", box=(0, 0, 60 * s, 30 * s),
+                 profiles=[Profile([polygon([(x * s, y * s) for x, y in right_outline])])])
+    plate = polygon([(0, 0), (100 * s, 0), (100 * s, 60 * s), (0, 60 * s)])
+    top = View(role="top", box=(0, 0, 100 * s, 60 * s), profiles=[Profile([plate])],
+               primitives=list(plate.primitives) + [Circle(50 * s, 30 * s, 15 * s)])
+    plan, _ = plan_from_views([front, top, right], prompt="100 mm long")
+    body = build_body(plan, doc)
+    assert body.Shape.isValid()
+    expected = 100 * 60 * 10 + math.pi * 15 ** 2 * 20
+    assert body.Shape.Volume == pytest.approx(expected, rel=0.002)
+    assert len([f for f in body.Shape.Faces if f.Surface.TypeId == "Part::GeomCylinder"]) == 1
+
+
+def test_sample_0104_hub_and_boss_are_round(doc, samples_dir):
+    """ttt-ppp0104 against the hand model (tests/data/truth/sample_models.py): the hub and
+    its boss are round, not the square prisms the three silhouettes alone give."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "truth"))
+    import sample_models
+
+    from benchmarks.score import as_solid, best_iou
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.options import JobOptions, read_image_file
+
+    analysis = engine.analyse(JobOptions(images=[read_image_file(
+        str(samples_dir / "ttt-ppp0104.png"))]))
+    assert sum(f.evidence[0].startswith("round boss") for f in analysis.plan.features) == 2
+    body = build_body(analysis.plan, doc)
+    truth = as_solid(sample_models.MODELS["ttt-ppp0104.png"]())
+    assert body.Shape.Volume == pytest.approx(truth.Volume, rel=0.06)
+    assert best_iou(truth, as_solid(body.Shape)).iou >= 0.93

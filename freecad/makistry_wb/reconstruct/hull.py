@@ -19,7 +19,7 @@ from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
 from .loops import closed_loop, loop_is_sane
-from .pockets import VIEWER_SIDE, Floor, find_floors
+from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
     RevolveAxis,
     axis_in_profile,
@@ -329,7 +329,13 @@ def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
     mapping = _ViewMapping(floor.view, scale)
     side = VIEWER_SIDE[floor.view.role] * (-1 if floor.from_far_side else 1)
     near = extents[mapping.look] if side > 0 else 0.0
-    sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
+    if floor.outside:  # a round boss: what lies between a margin and its circle
+        w, h = floor.view.box[2], floor.view.box[3]
+        m = 0.1 * max(w, h) + 2.0
+        margin = polygon_loop([(-m, -m), (w + m, -m), (w + m, h + m), (-m, h + m)])
+        sketch = _sketch_for_loops([margin, floor.loop], mapping, f"pocket{number}_")
+    else:
+        sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
     sketch.offset = near
     depth = abs(near - floor.level_px * mapping.k_look)
     return Feature(
@@ -381,6 +387,9 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             params={"type": "through_all", "symmetric": True},
             evidence=[f"{view.role} view outline and see-through holes"]))
 
-    for number, floor in enumerate(find_floors(ortho, ROLE_AXES), start=1):
+    floors = find_floors(ortho, ROLE_AXES)
+    if axis is None:  # a Revolution is round already
+        floors += round_bosses(ortho, ROLE_AXES)
+    for number, floor in enumerate(floors, start=1):
         plan.features.append(_floor_pocket(floor, number, scale, extents))
     return plan, scale

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..plan import Circle, Line, Loop, View
-from .revolve import circle_of, polygon_loop
+from .revolve import _crossings, circle_of, polygon_loop
 
 # Which side of the part each view's viewer stands on, along the axis it looks along.
 VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left": -1}
@@ -30,6 +30,7 @@ class Floor:
     level_px: float  # model coordinate (pixels) of the floor along the view's axis
     from_far_side: bool  # cut from the side away from the viewer
     evidence: str
+    outside: bool = False  # cut what lies outside the loop (around a round boss), not inside
 
 
 def _rasterise(view: View, line_types: tuple[str, ...], thickness: int) -> np.ndarray:
@@ -214,3 +215,99 @@ def _axis_extent(views: list[View], role_axes: dict, axis: str) -> float:
         if ay == axis:
             sizes.append(view.box[3])
     return float(np.median(sizes)) if sizes else 0.0
+
+
+def _model_outline(view: View, role_axes: dict) -> tuple[str, str, list[tuple[float, float]]]:
+    """The view's outline in model pixels: (model axis of x, of y, points as (x, y))."""
+    (ax, sx), (ay, sy), _ = role_axes[view.role]
+    points = [(x if sx > 0 else view.box[2] - x, y if sy > 0 else view.box[3] - y)
+              for x, y in view.profiles[0].loops[0].polygon(arc_step_deg=3.0)]
+    return ax, ay, points
+
+
+def _heights(points, coord: int, stations, viewer: int) -> list[float]:
+    """How far the outline reaches towards the viewer at each station along ``coord``."""
+    reach = []
+    for station in stations:
+        hits = _crossings(points, coord, station)
+        if hits:
+            reach.append(max(hits) if viewer > 0 else -min(hits))
+    return reach
+
+
+def _has_wall(points, coord: int, where: float, low: float, high: float, tol: float,
+              viewer: int) -> bool:
+    """An outline edge along the view axis at ``where`` rising above ``low`` by a good part
+    of the way to ``high`` (heights measured towards the viewer)."""
+    other = 1 - coord
+    for a, b in zip(points, points[1:] + points[:1]):
+        if abs(a[coord] - where) > tol or abs(b[coord] - where) > tol:
+            continue
+        h0, h1 = sorted((a[other] * viewer, b[other] * viewer))
+        if h1 >= low + tol and h1 - max(h0, low) >= 0.3 * (high - low):
+            return True
+    return False
+
+
+def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Floor]:
+    """Round bosses the visual hull leaves square: a visible circle in one view (not a hole)
+    whose span, in every other view that shows the part's height along that view's axis,
+    rises above the rest of the outline between walls at both ends of the span. The boss is
+    a cylinder: what lies outside the circle above the level of the rest is cut away."""
+    found = []
+    for view in views:
+        if not view.profiles or not view.profiles[0].loops:
+            continue
+        (vx, vsx), (vy, vsy), look = role_axes[view.role]
+        viewer = VIEWER_SIDE[view.role]
+        holes = [circle_of(loop) for loop in view.profiles[0].loops[1:]]
+        for prim in view.primitives:
+            if not isinstance(prim, Circle) or prim.line_type != "visible" or prim.r < 4 * tol:
+                continue
+            if any(h and math.dist(h[:2], (prim.cx, prim.cy)) <= tol
+                   and abs(h[2] - prim.r) <= tol for h in holes):
+                continue
+            centre = {vx: prim.cx if vsx > 0 else view.box[2] - prim.cx,
+                      vy: prim.cy if vsy > 0 else view.box[3] - prim.cy}
+            levels, judged = [], 0
+            for other in views:
+                if other is view or not other.profiles or not other.profiles[0].loops:
+                    continue
+                ox, oy, points = _model_outline(other, role_axes)
+                if look not in (ox, oy):
+                    continue
+                shared = oy if ox == look else ox
+                coord = 0 if shared == ox else 1
+                if shared not in centre:
+                    continue
+                lo, hi = centre[shared] - prim.r, centre[shared] + prim.r
+                xs = [p[coord] for p in points]
+                first, last = min(xs), max(xs)
+                inside = [lo + (hi - lo) * (i + 0.5) / 20 for i in range(20)]
+                outside = [first + (last - first) * (i + 0.5) / 80 for i in range(80)]
+                outside = [st for st in outside if st < lo - tol or st > hi + tol]
+                top = max(_heights(points, coord, inside, viewer), default=None)
+                rest = max(_heights(points, coord, outside, viewer), default=None)
+                if top is None:
+                    break
+                if rest is None:  # the span is the view's whole width: nothing to compare
+                    if lo > first + tol or hi < last - tol:
+                        break
+                    judged += 1
+                    continue
+                if top - rest <= 2 * tol:
+                    break
+                ends = [end for end in (lo, hi) if first - tol <= end <= last + tol]
+                if not ends or not all(_has_wall(points, coord, end, rest, top, tol, viewer)
+                                       for end in ends):
+                    break
+                levels.append(rest)
+                judged += 1
+            else:
+                if not levels or judged < 2:
+                    continue
+                level = max(levels) * viewer
+                found.append(Floor(view, Loop([Circle(prim.cx, prim.cy, prim.r)]), level, False,
+                                   f"round boss in the {view.role} view, standing above the "
+                                   "rest of the outline in the other views", outside=True))
+    return found
