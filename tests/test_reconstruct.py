@@ -193,3 +193,24 @@ def test_sample_0104_hub_and_boss_are_round(doc, samples_dir):
     truth = as_solid(sample_models.MODELS["ttt-ppp0104.png"]())
     assert body.Shape.Volume == pytest.approx(truth.Volume, rel=0.06)
     assert best_iou(truth, as_solid(body.Shape)).iou >= 0.93
+
+
+@pytest.mark.parametrize("centre_lines", [True, False])
+def test_shaft_without_end_view_is_revolved_when_centre_lines_say_so(doc, centre_lines):
+    """Front and top views of the stepped shaft of ``shaft_views`` and no end view: alike
+    and symmetric about a centre line along the part, it is turned; without the centre lines
+    it could as well be a square bar, and stays the intersection of the two silhouettes."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    front, top, _ = shaft_views()
+    if centre_lines:
+        for view in (front, top):
+            view.primitives = list(view.primitives) + [Line(-5, 30, 125, 30, "centre")]
+    plan, _ = plan_from_views([front, top], prompt="120 mm long")
+    body = build_body(plan, doc)
+    if centre_lines:
+        assert plan.features[0].operation == "revolution"
+        assert body.Shape.Volume == pytest.approx(SHAFT_VOLUME, rel=0.005)
+    else:
+        assert plan.features[0].operation == "pad"
+        assert body.Shape.Volume == pytest.approx(60 ** 2 * 40 + 40 ** 2 * 80, rel=0.005)

@@ -22,6 +22,7 @@ from .loops import closed_loop, loop_is_sane
 from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
     RevolveAxis,
+    axis_from_profiles,
     axis_in_profile,
     circular_loops,
     find_axis,
@@ -295,7 +296,8 @@ def _revolution_feature(axis: RevolveAxis, scale: ScaleInfo) -> Feature:
     _hold_on_axis(sketch, axis_index)
     return Feature(
         name="Revolution", operation="revolution", sketch=sketch, params={"angle": 360.0},
-        evidence=[f"circular outline in the {axis.circular.role} view",
+        evidence=[f"circular outline in the {axis.circular.role} view" if axis.circular
+                  else "two views alike about a centre line along the part",
                   f"{profile.role} view outline symmetric about the axis"])
 
 
@@ -358,7 +360,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed, dimension_values)
     extents = scale.extents_mm
 
-    axis = find_axis(ortho, ROLE_AXES)
+    axis = find_axis(ortho, ROLE_AXES) or axis_from_profiles(ortho, ROLE_AXES)
     if axis is not None:
         base = axis.profile
         plan.features.append(_revolution_feature(axis, scale))

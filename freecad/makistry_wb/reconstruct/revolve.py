@@ -17,7 +17,7 @@ SYMMETRY_TOL = 0.03
 @dataclass
 class RevolveAxis:
     axis: str  # model axis the part turns about: "x", "y" or "z"
-    circular: View  # the view looking along the axis
+    circular: View | None  # the view looking along the axis (None: two profiles and centre lines)
     profile: View  # a view containing the axis
     centre_px: tuple[float, float]  # the circle's centre, in the circular view's coordinates
     radius_px: float
@@ -257,3 +257,62 @@ def circular_loops(axis: RevolveAxis) -> list[Loop]:
                 continue  # the edge of a step of the outline, not a bore
         loops.append(loop)
     return loops
+
+
+def _centre_line_at(view: View, coord: int, value: float, span: float, tol: float) -> bool:
+    """A centre line along the view at ``value`` across ``coord``, most of the view long."""
+    along = 1 - coord
+    for prim in view.primitives:
+        if not isinstance(prim, Line) or prim.line_type != "centre":
+            continue
+        a, b = prim.start(), prim.end()
+        if (abs(a[coord] - value) <= tol and abs(b[coord] - value) <= tol
+                and abs(a[along] - b[along]) >= 0.8 * span):
+            return True
+    return False
+
+
+def axis_from_profiles(views: list[View], role_axes: dict) -> RevolveAxis | None:
+    """Without an end view: two views that show the same model axis along their length, each
+    outline symmetric about a centre line drawn the whole way along it, and reaching equally
+    far from it at every station (a turned part looks the same from every side)."""
+    found = []
+    for view in views:
+        if not view.profiles or not view.profiles[0].loops:
+            continue
+        (ax, _), (ay, _), _ = role_axes[view.role]
+        polygon = view.profiles[0].loops[0].polygon()
+        for along_axis, coord in ((ax, 1), (ay, 0)):
+            low = min(p[coord] for p in polygon)
+            high = max(p[coord] for p in polygon)
+            middle, size = (low + high) / 2, max(view.box[2], view.box[3])
+            span = view.box[2] if coord == 1 else view.box[3]
+            if (high - low) > 0.6 * span:  # a shaft is longer than it is wide
+                continue
+            if not _centre_line_at(view, coord, middle, span, max(3.0, 0.01 * size)):
+                continue
+            if is_symmetric(polygon, coord, middle, size):
+                found.append((along_axis, view, coord, middle, (high - low) / 2))
+    for i, (axis_a, view_a, coord_a, mid_a, half_a) in enumerate(found):
+        for axis_b, view_b, coord_b, mid_b, half_b in found[i + 1:]:
+            if axis_a != axis_b or abs(half_a - half_b) > 0.03 * half_a + 2:
+                continue
+            reach_a = _reaches(view_a, coord_a, mid_a)
+            reach_b = _reaches(view_b, coord_b, mid_b)
+            if len(reach_a) == len(reach_b) and all(
+                    abs(ra - rb) <= 0.03 * half_a + 2 for ra, rb in zip(reach_a, reach_b)):
+                return RevolveAxis(axis_a, None, view_a, (0.0, 0.0), half_a, coord_a)
+    return None
+
+
+def _reaches(view: View, coord: int, middle: float) -> list[float]:
+    """How far the outline reaches from its middle line at 40 stations along it."""
+    polygon = view.profiles[0].loops[0].polygon()
+    along = 1 - coord
+    low, high = min(p[along] for p in polygon), max(p[along] for p in polygon)
+    reach = []
+    for i in range(1, 40):
+        hits = _crossings(polygon, along, low + (high - low) * i / 40)
+        if len(hits) >= 2:
+            reach.append(max(max(hits) - middle, middle - min(hits)))
+    return reach
