@@ -214,3 +214,30 @@ def test_shaft_without_end_view_is_revolved_when_centre_lines_say_so(doc, centre
     else:
         assert plan.features[0].operation == "pad"
         assert body.Shape.Volume == pytest.approx(60 ** 2 * 40 + 40 ** 2 * 80, rel=0.005)
+
+
+def test_pocket_floor_from_hidden_lines_that_stop_a_dash_short(doc):
+    """pocket_block-simple-4-clean at 5.65 px/mm: a block 140 x 85 x 35 with a pocket
+    56 x 30, 6 deep. The side view's hidden floor line starts 18 px (a dash and a gap) after
+    the pocket's wall, a fifth of its span in from it; the pocket was left uncut."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    k = 791 / 140  # px per mm
+    px = [v * k for v in (140, 85, 35, 42, 98, 27.5, 57.5, 29)]
+    length, width, height, x0, x1, y0, y1, floor = px
+    block = polygon([(0, 0), (length, 0), (length, width), (0, width)])
+    pocket = polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    top = View(role="top", box=(0, 0, length, width), profiles=[Profile([block])],
+               primitives=block.primitives + pocket.primitives)
+    front_box = polygon([(0, 0), (length, 0), (length, height), (0, height)])
+    front = View(role="front", box=(0, 0, length, height), profiles=[Profile([front_box])],
+                 primitives=front_box.primitives + [Line(x0 + 12, floor, x1 - 10, floor, "hidden")])
+    side_box = polygon([(0, 0), (width, 0), (width, height), (0, height)])
+    right = View(role="right", box=(0, 0, width, height), profiles=[Profile([side_box])],
+                 primitives=side_box.primitives + [Line(y0 + 18.5, floor, y1 - 11, floor,
+                                                        "hidden")])
+    plan, _ = plan_from_views([front, top, right], prompt="140 mm long")
+    pockets = [f for f in plan.features if f.name.startswith("Pocket")]
+    assert len(pockets) == 1 and pockets[0].params["length"] == pytest.approx(6, abs=0.3)
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(140 * 85 * 35 - 56 * 30 * 6, rel=0.005)

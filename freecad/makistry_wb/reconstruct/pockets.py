@@ -21,6 +21,7 @@ VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left
 MIN_REGION_PX = 60.0  # smaller closed regions are text, arrowheads or line junctions
 MARGIN_PX = 6  # paper around a view's box, so that the outside is one region
 STROKE_PX = 5
+DASH_SLACK_PX = 24.0  # how short of a face's end a hidden line may stop (about two dashes)
 
 
 @dataclass
@@ -133,7 +134,9 @@ def _evidence(view: View, region: Loop, views: list[View], role_axes: dict, tol:
             continue
         shared = oy if ox == look else ox
         lo, hi = span[shared]
-        slack = max(tol, 0.1 * (hi - lo))  # dashed lines end anywhere within a dash
+        # Dashed lines end anywhere within a dash, and a dash pattern that runs on from the
+        # line before can leave the first dash out: a few dashes' worth, on a long enough span.
+        slack = max(tol, 0.1 * (hi - lo), min(DASH_SLACK_PX, 0.3 * (hi - lo)))
         ends = {"lo": [], "hi": []}
         for prim in other.primitives:
             # A floor or wall inside the material is hidden from the side; a visible one is on
