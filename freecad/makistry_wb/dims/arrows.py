@@ -101,7 +101,14 @@ def analyse(gray: np.ndarray, views: list[plan.View], image_index: int,
     for x, y, w, h in text_boxes:
         texts[max(0, y):y + h, max(0, x):x + w] = True
     annotation = (notes & ~texts).astype(np.uint8)
-    _count, labels, extents, _ = cv2.connectedComponentsWithStats(annotation, connectivity=8)
+    # A leader or dimension line crossing the outline (or a line the drawing layer took for
+    # outline) is cut where the geometry was painted out: join straight runs across the cut.
+    reach = 4 * stroke + 6  # the painted band crossed at 45 degrees, and a little
+    joined = annotation.copy()
+    for shape in ((1, reach), (reach, 1)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, shape)
+        joined |= cv2.morphologyEx(annotation, cv2.MORPH_CLOSE, kernel) & geometry
+    _count, labels, extents, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     size = 2 * stroke + 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     solid = cv2.morphologyEx((ink & ~texts).astype(np.uint8), cv2.MORPH_OPEN, kernel)

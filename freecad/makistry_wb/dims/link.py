@@ -364,7 +364,7 @@ def _link_by_arrows(dim: plan.Dimension, image: int, views: list[plan.View],
                     scale: float) -> None:
     """Relink ``dim`` by the arrowheads on its dimension line or leader, when they say."""
     found = arrows.arrows_of(annotation, dim.text_box)
-    if dim.kind == "linear" or (dim.kind == "diameter" and not dim.refs):
+    if dim.kind in ("linear", "diameter"):  # a turned diameter is dimensioned as a span
         pair = _best_pair(dim, found, annotation.arrows, annotation.stroke, scale)
         if pair is not None and _link_span(dim, pair, image, views, tables, annotation):
             return
