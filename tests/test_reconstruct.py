@@ -241,3 +241,22 @@ def test_pocket_floor_from_hidden_lines_that_stop_a_dash_short(doc):
     assert len(pockets) == 1 and pockets[0].params["length"] == pytest.approx(6, abs=0.3)
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(140 * 85 * 35 - 56 * 30 * 6, rel=0.005)
+
+
+def test_end_view_too_coarse_for_a_circle_still_loses_its_step_circles(doc):
+    """The end view's outline a coarse 10-gon (not read as a circle), the side views alike
+    about their centre lines: the shaft is turned, and the end view's circle of the smaller
+    diameter is that step's edge, not a hole through the part."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    front, top, right = shaft_views()
+    for view in (front, top):
+        view.primitives = list(view.primitives) + [Line(-5, 30, 125, 30, "centre")]
+    right.profiles = [Profile([polygon([(30 + 30 * math.cos(math.pi * i / 5),
+                                         30 + 30 * math.sin(math.pi * i / 5))
+                                        for i in range(10)]), Loop([Circle(30, 30, 20)])])]
+    assert circle_of(right.profiles[0].loops[0]) is None
+    plan, _ = plan_from_views([front, top, right], prompt="120 mm long")
+    assert plan.features[0].operation == "revolution"
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx(SHAFT_VOLUME, rel=0.03)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from ..plan import Circle, Line, Loop, View
 
 # How round an outline must be, and how symmetric the other view, to be called revolved.
-ROUNDNESS_TOL = 0.02
+# (A coarse vectoriser's chords fall short of the circle by up to about 2 %.)
+ROUNDNESS_TOL = 0.03
 SYMMETRY_TOL = 0.03
 
 
@@ -301,8 +302,23 @@ def axis_from_profiles(views: list[View], role_axes: dict) -> RevolveAxis | None
             reach_b = _reaches(view_b, coord_b, mid_b)
             if len(reach_a) == len(reach_b) and all(
                     abs(ra - rb) <= 0.03 * half_a + 2 for ra, rb in zip(reach_a, reach_b)):
-                return RevolveAxis(axis_a, None, view_a, (0.0, 0.0), half_a, coord_a)
+                return RevolveAxis(axis_a, _end_view(views, role_axes, axis_a), view_a,
+                                   *_end_centre(views, role_axes, axis_a, half_a), coord_a)
     return None
+
+
+def _end_view(views: list[View], role_axes: dict, axis: str) -> View | None:
+    """The view looking along ``axis``, if any (its outline was not read as a circle)."""
+    return next((v for v in views if role_axes[v.role][2] == axis and v.profiles
+                 and v.profiles[0].loops), None)
+
+
+def _end_centre(views, role_axes, axis: str, half: float) -> tuple[tuple[float, float], float]:
+    """The end view's centre and radius, from its box (a turned part fills it)."""
+    view = _end_view(views, role_axes, axis)
+    if view is None:
+        return (0.0, 0.0), half
+    return (view.box[2] / 2, view.box[3] / 2), (view.box[2] + view.box[3]) / 4
 
 
 def _reaches(view: View, coord: int, middle: float) -> list[float]:
