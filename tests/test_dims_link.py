@@ -158,3 +158,32 @@ def test_the_arrowheads_link_a_value_to_the_view_its_extension_lines_reach():
     # It measures from the bottom edge to the top of the hole.
     assert set(value.refs) & {2, 4}
     assert solve_scale(views, dims).mm_per_px[0] == pytest.approx(0.2, rel=0.01)
+
+
+def test_a_leader_crossing_the_outline_links_a_hole_by_its_counterbore():
+    """A hole call-out whose leader crosses the front view's outline (painted out with the
+    geometry, which cuts the leader) and ends on the counterbore circle: the value is the hole's
+    Ø20, so it links to the hole circle inside it, although its text is nearer the right view."""
+    import cv2
+    import numpy as np
+
+    from freecad.makistry_wb.dims import arrows
+
+    views = _front_and_right()
+    views[0].primitives.append(plan.Circle(250, 100, 80))  # the counterbore, index 5
+    gray = np.full((800, 1100), 255, np.uint8)
+    cv2.rectangle(gray, (100, 400), (601, 600), 0, 2)
+    cv2.circle(gray, (350, 500), 50, 0, 2)
+    cv2.circle(gray, (350, 500), 80, 0, 2)
+    cv2.rectangle(gray, (700, 400), (1000, 600), 0, 2)
+    tip = (350 + 80 * 0.7071, 500 - 80 * 0.7071)
+    knee = (tip[0] + 150, tip[1] - 150)
+    cv2.line(gray, (int(tip[0] + 20), int(tip[1] - 20)), (int(knee[0]), int(knee[1])), 0, 2)
+    cv2.line(gray, (int(knee[0]), int(knee[1])), (700, int(knee[1])), 0, 2)
+    _arrow(gray, (int(tip[0]), int(tip[1])), (-0.7071, 0.7071))
+    text_box = (705, int(knee[1]) - 13, 40, 26)
+    dims = _four_values_and_a_misprint()[:4] + [_dim(20, "diameter", 1, text_box)]
+    annotation = arrows.analyse(gray, views, 0, [d.text_box for d in dims])
+    link.link(dims, views, {0: gray < 200}, {0: annotation}, [0] * len(dims))
+    hole = dims[-1]
+    assert hole.view_index == 0 and hole.refs == [4]

@@ -105,8 +105,9 @@ def analyse(gray: np.ndarray, views: list[plan.View], image_index: int,
     # outline) is cut where the geometry was painted out: join straight runs across the cut.
     reach = 4 * stroke + 6  # the painted band crossed at 45 degrees, and a little
     joined = annotation.copy()
-    for shape in ((1, reach), (reach, 1)):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, shape)
+    diagonal = np.eye(max(3, int(reach / 1.4)), dtype=np.uint8)
+    for kernel in (np.ones((1, reach), np.uint8), np.ones((reach, 1), np.uint8), diagonal,
+                   np.ascontiguousarray(diagonal[::-1])):
         joined |= cv2.morphologyEx(annotation, cv2.MORPH_CLOSE, kernel) & geometry
     _count, labels, extents, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     size = 2 * stroke + 1

@@ -572,6 +572,8 @@ def _link_leader(dim: plan.Dimension, found: list[arrows.Arrow], image: int,
                 return
             continue
         _rank, view_index, index, radius = best
+        if radius is None:  # the leader may touch a counterbore or countersink's outer circle
+            index, radius = _concentric_fit(views[view_index], index, want)
         refs = [index]
         if radius is None:  # the arc drawn as short lines: fit a circle to them
             refs, radius = _fitted_arc(views[view_index], index, want)
@@ -581,6 +583,20 @@ def _link_leader(dim: plan.Dimension, found: list[arrows.Arrow], image: int,
         dim.pixels = (radius * (2 if dim.kind == "diameter" else 1)  # type: ignore[attr-defined]
                       if radius else None)
         return
+
+
+def _concentric_fit(view: plan.View, index: int, want: float) -> tuple[int, float | None]:
+    """A circle or arc around the same centre as primitive ``index`` whose radius is ``want``
+    (within 12 %), if there is one: (its index, its radius); else (``index``, None)."""
+    prim = view.primitives[index]
+    if not hasattr(prim, "r"):
+        return index, None
+    for j, other in enumerate(view.primitives):
+        if j != index and hasattr(other, "r") and math.hypot(
+                other.cx - prim.cx, other.cy - prim.cy) <= 2.5 and abs(
+                other.r / want - 1.0) <= 0.12:
+            return j, other.r
+    return index, None
 
 
 def _fitted_arc(view: plan.View, index: int, want: float) -> tuple[list[int], float | None]:
