@@ -107,6 +107,17 @@ def test_sample_0101_holes_and_hidden_lines():
     hidden = sum(p.length() for p in top.primitives if p.line_type == "hidden")
     visible = sum(p.length() for p in top.primitives if p.line_type == "visible")
     assert hidden > 0.25 * visible  # the top view is full of hidden lines
+    # The 12 mm through slot in the top view: a closed outline of two half circles joined by
+    # two straight sides, drawn apart from the rest (its sides were once lost in tracing).
+    ends = [p for p in top.primitives if isinstance(p, plan.Arc) and p.line_type == "visible"
+            and p.sweep_deg() > 150 and 25 < p.r < 45]
+    assert len(ends) == 2, ends
+    left, right = sorted(ends, key=lambda a: a.cx)
+    assert left.cy == pytest.approx(right.cy, abs=2) and right.cx - left.cx > 400
+    sides = [p for p in top.primitives if isinstance(p, plan.Line) and p.line_type == "visible"
+             and abs(p.y0 - p.y1) < 1 and min(p.x0, p.x1) > left.cx - 8
+             and max(p.x0, p.x1) < right.cx + 8 and p.length() > 0.9 * (right.cx - left.cx)]
+    assert sorted(round(abs(p.y0 - left.cy) / left.r, 1) for p in sides) == [1.0, 1.0]
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample drawings not found at {SAMPLES}")
@@ -243,6 +254,59 @@ def test_opencv_sketch_reads_as_three_views():
     assert ortho["right"].box[2] == pytest.approx(180, abs=2)
     hole = ortho["top"].profiles[0].inner[0].primitives[0]
     assert isinstance(hole, plan.Circle) and hole.r == pytest.approx(40, abs=1)
+
+
+def test_outline_broken_by_a_label_still_closes():
+    """A dimension value written on a white patch over an outline edge cuts the edge; the
+    letters' stroke ends lie closer to the edge's ends than those do to each other."""
+    img = _drawing()
+    cv2.rectangle(img, (262, 110), (328, 132), (255, 255, 255), -1)
+    cv2.putText(img, "12.5", (266, 129), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (0, 0, 0), 2)
+    ortho = _ortho(understand([LoadedImage(name="label.png", format="PNG", rgb=img)]))
+    assert set(ortho) == {"front", "top", "right"}
+    assert ortho["top"].box[2] == pytest.approx(400, abs=2)
+    assert ortho["top"].box[3] == pytest.approx(180, abs=2)
+    # The hole, grouped apart while the outline around it was open, is the top view's.
+    hole = ortho["top"].profiles[0].inner[0].primitives[0]
+    assert isinstance(hole, plan.Circle) and hole.r == pytest.approx(40, abs=1)
+
+
+def test_end_view_of_a_turned_part_is_a_view():
+    """Concentric circles drawn close together fill an end view with ink like a code, but a
+    round outline is no code (and no pictorial)."""
+    img = np.full((700, 1000, 3), 255, np.uint8)
+    cv2.rectangle(img, (100, 400), (500, 500), (0, 0, 0), 3)  # front
+    cv2.rectangle(img, (100, 150), (500, 250), (0, 0, 0), 3)  # top
+    for r in (50, 45, 40, 35, 30, 25, 20):
+        cv2.circle(img, (700, 450), r, (0, 0, 0), 3)  # right: the shaft's end, chamfers
+    ortho = _ortho(understand([LoadedImage(name="shaft.png", format="PNG", rgb=img)]))
+    assert set(ortho) == {"front", "top", "right"}
+    assert ortho["right"].box[2] == pytest.approx(100, abs=3)
+
+
+def test_closed_chain_starting_inside_an_arc_keeps_all_its_pieces():
+    """A slot outline traced from a point on one of its ends: two arcs and two lines."""
+    from freecad.makistry_wb.drawing.fit import split_chain, thin, trace_chains
+
+    mask = np.zeros((120, 400), np.uint8)
+    cv2.ellipse(mask, (80, 60), (35, 35), 0, 90, 270, 255, 1)
+    cv2.ellipse(mask, (320, 60), (35, 35), 0, -90, 90, 255, 1)
+    cv2.line(mask, (80, 25), (320, 25), 255, 1)
+    cv2.line(mask, (80, 95), (320, 95), 255, 1)
+    chains = [c for c in trace_chains(thin(mask)) if len(c) > 100]
+    assert len(chains) == 1
+    chain = chains[0]
+    start = int(np.argmin(np.hypot(chain[:, 0] - 355, chain[:, 1] - 60)))
+    chain = np.vstack([np.roll(chain[:-1], -start, axis=0), chain[start:start + 1]])
+    pieces = split_chain(chain, tolerance=1.0, closed=True)
+    kinds = sorted(p[0] for p in pieces)
+    assert kinds == ["arc", "arc", "line", "line"], kinds
+    for piece in pieces:
+        if piece[0] == "arc":
+            assert piece[3] == pytest.approx(35, abs=1.5)
+        else:
+            # Where a side meets its tangent arc is a matter of a few pixels.
+            assert 230 <= float(np.hypot(*(piece[2] - piece[1]))) <= 256
 
 
 @pytest.mark.parametrize("kind", ["blank", "low_contrast", "blurred", "only_text"])

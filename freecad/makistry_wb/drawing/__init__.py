@@ -29,6 +29,8 @@ from .roles import (  # noqa: E402
     assign_roles,
     prompt_projection,
     prompt_roles,
+    same_column,
+    same_row,
     snap_boxes,
 )  # noqa: E402
 from .segment import Region, find_regions  # noqa: E402
@@ -78,8 +80,14 @@ def _no_view_error(image: LoadedImage, regions: list[Region]) -> errors.Makistry
 _ORTHO_ORDER = {role: i for i, role in enumerate(plan.ORTHO_ROLES)}
 
 
-def _view_count(regions: list[Region]) -> int:
-    return sum(r.kind in ("view", "section") for r in regions)
+def _view_count(regions: list[Region]) -> tuple[int, int]:
+    """How well a reading found the views: those lined up with another view first (a stray
+    group of dimension lines read as a view lines up with nothing), then all of them."""
+    views = [r for r in regions if r.kind in ("view", "section")]
+    aligned = sum(any(other is not view and (same_column(view.box, other.box)
+                                             or same_row(view.box, other.box))
+                      for other in views) for view in views)
+    return aligned, len(views)
 
 
 def understand(images: list[LoadedImage], prompt: str = "",
@@ -105,9 +113,11 @@ def understand(images: list[LoadedImage], prompt: str = "",
         result.straightened_deg.append(skew)
         clock.lap("separate")
         regions = find_regions(rgb, layers)
-        if layers.outline is not layers.ink:
+        aligned, found = _view_count(regions)
+        if layers.outline is not layers.ink and not (found >= 3 and aligned == found):
             # Heavy lines were taken as the outlines; when that loses views (outlines drawn
-            # as thin as the annotation), read all the line work instead.
+            # as thin as the annotation), read all the line work instead. (Three or more
+            # views all lined up are a complete reading already.)
             plain = dataclasses.replace(layers, outline=layers.ink,
                                         stroke_width=ink_layer.estimate_stroke_width(layers.ink))
             plain_regions = find_regions(rgb, plain)

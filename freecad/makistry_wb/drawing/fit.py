@@ -33,36 +33,49 @@ def fit_circle(points: np.ndarray, weights: np.ndarray | None = None
     return float(cx), float(cy), float(r), rms
 
 
+def _thinning_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Zhang-Suen's deletion rule for both sub-iterations, for each of the 256 neighbourhoods
+    (bit k set when neighbour P(k + 2) is ink, P2 north, then clockwise)."""
+    tables = []
+    for step in (0, 1):
+        table = np.zeros(256, bool)
+        for code in range(256):
+            p = [(code >> k) & 1 for k in range(8)]  # p[0] = P2 ... p[7] = P9
+            p2, p3, p4, p5, p6, p7, p8, p9 = p
+            ring = p + p[:1]
+            transitions = sum(ring[i] == 0 and ring[i + 1] == 1 for i in range(8))
+            if step == 0:
+                c1, c2 = p2 * p4 * p6 == 0, p4 * p6 * p8 == 0
+            else:
+                c1, c2 = p2 * p4 * p8 == 0, p2 * p6 * p8 == 0
+            table[code] = 2 <= sum(p) <= 6 and transitions == 1 and c1 and c2
+        tables.append(table)
+    return tables[0], tables[1]
+
+
+_THIN_TABLES = _thinning_tables()
+
+
 def thin(mask: np.ndarray) -> np.ndarray:
     """Zhang-Suen thinning of a binary mask (uint8 0/255) to one-pixel centre lines."""
     img = (mask > 0).astype(np.uint8)
     img = np.pad(img, 1)
-    while True:
+    # Work on the ink pixels only (flat indices): line work covers a few percent of a sheet.
+    flat = img.ravel()
+    width = img.shape[1]
+    where = np.flatnonzero(flat)
+    # P2..P9: north, then clockwise.
+    offsets = (-width, -width + 1, 1, width + 1, width, width - 1, -1, -width - 1)
+    while len(where):
         changed = False
-        for step in (0, 1):
-            p2 = img[:-2, 1:-1]
-            p3 = img[:-2, 2:]
-            p4 = img[1:-1, 2:]
-            p5 = img[2:, 2:]
-            p6 = img[2:, 1:-1]
-            p7 = img[2:, :-2]
-            p8 = img[1:-1, :-2]
-            p9 = img[:-2, :-2]
-            core = img[1:-1, 1:-1]
-            neighbours = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9
-            seq = (p2, p3, p4, p5, p6, p7, p8, p9, p2)
-            transitions = sum(((seq[i] == 0) & (seq[i + 1] == 1)).astype(np.uint8)
-                              for i in range(8))
-            if step == 0:
-                c1 = (p2 * p4 * p6) == 0
-                c2 = (p4 * p6 * p8) == 0
-            else:
-                c1 = (p2 * p4 * p8) == 0
-                c2 = (p2 * p6 * p8) == 0
-            remove = ((core == 1) & (neighbours >= 2) & (neighbours <= 6) & (transitions == 1)
-                      & c1 & c2)
+        for table in _THIN_TABLES:
+            code = flat[where + offsets[0]].copy()
+            for bit, offset in enumerate(offsets[1:], start=1):
+                code |= flat[where + offset] << bit
+            remove = table[code]
             if remove.any():
-                core[remove] = 0
+                flat[where[remove]] = 0
+                where = where[~remove]
                 changed = True
         if not changed:
             break
@@ -174,8 +187,21 @@ def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
         if (r > 2 and rms < 0.6 and worst < max(1.0, 1.5 * tolerance)
                 and sagitta > 2 * tolerance and sagitta > 0.04 * chord):
             return [("arc", cx, cy, r, pts[0].copy(), pts[-1].copy(), pts)]
-    approx = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, closed)
+    if closed:
+        # approxPolyDP starts a closed curve's polygon where it likes (an extreme point), and
+        # the vertices are matched to the chain in order below: start the chain there, and
+        # walk it as an open polyline that ends where it began.
+        if float(np.hypot(*(pts[-1] - pts[0]))) < 0.5:
+            pts = pts[:-1]
+        first = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance,
+                                 True).reshape(-1, 2)[0]
+        k = int(np.argmin(np.hypot(pts[:, 0] - first[0], pts[:, 1] - first[1])))
+        pts = np.roll(pts, -k, axis=0)
+        pts = np.vstack([pts, pts[:1]])
+    approx = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, False)
     approx = approx.reshape(-1, 2)
+    if closed and (len(approx) < 2 or np.any(approx[-1] != pts[-1])):
+        approx = np.vstack([approx, pts[-1:]])  # OpenCV drops an end equal to the start
     # Index of each polygon vertex along the dense chain.
     index = []
     cursor = 0
@@ -183,36 +209,51 @@ def split_chain(points: np.ndarray, tolerance: float = 1.2, closed: bool = False
         d = np.hypot(pts[cursor:, 0] - vertex[0], pts[cursor:, 1] - vertex[1])
         cursor = cursor + int(np.argmin(d))
         index.append(cursor)
-    if closed:
-        approx = np.vstack([approx, approx[:1]])
-        index.append(len(pts) - 1)
     pieces: list[tuple] = []
     i = 0
     n = len(approx)
+    sides = np.hypot(*(np.diff(approx, axis=0).T)) if n > 1 else np.zeros(0)
     while i < n - 1:
         j = i + 1
-        # Grow a run of gently turning segments in one direction: an arc candidate.
+        # Grow a run of gently turning segments in one direction, of like lengths (a long
+        # straight side ends the polygon of an arc): an arc candidate.
         sign = 0
+        longest = sides[i]
         while j < n - 1:
             turn = _turn(approx[j - 1], approx[j], approx[j + 1])
             if not (1.5 < abs(turn) < 50):
                 break
             if sign and np.sign(turn) != sign:
                 break
+            if not (longest / 3.0 <= sides[j] <= 3.0 * longest):
+                break
             sign = np.sign(turn)
+            longest = max(longest, sides[j])
             j += 1
-        if j - i >= 2:
-            seg = pts[index[i]:index[j] + 1]
+        arc = None
+        # The longest run that fits one circle (a tangent line may still have joined it).
+        for end in range(j, i + 1, -1):
+            seg = pts[index[i]:index[end] + 1]
             cx, cy, r, rms = fit_circle(seg)
             chord = float(np.hypot(*(seg[-1] - seg[0])))
             worst = float(np.max(np.abs(np.hypot(seg[:, 0] - cx, seg[:, 1] - cy) - r)))
             if r > 2 and rms < 0.7 and worst < max(1.2, 1.5 * tolerance) and chord > 3:
-                pieces.append(("arc", cx, cy, r, seg[0].copy(), seg[-1].copy(), seg))
-                i = j
-                continue
-            j = i + 1
+                arc = ("arc", cx, cy, r, seg[0].copy(), seg[-1].copy(), seg), end
+                break
+        if arc is not None:
+            pieces.append(arc[0])
+            i = arc[1]
+            continue
+        j = i + 1
         pieces.append(("line", approx[i].astype(float), approx[j].astype(float)))
         i = j
+    if closed and len(pieces) > 2 and pieces[0][0] == pieces[-1][0] == "arc":
+        # The chain began inside an arc: its two ends are one arc.
+        seg = np.vstack([pieces[-1][6], pieces[0][6][1:]])
+        cx, cy, r, rms = fit_circle(seg)
+        worst = float(np.max(np.abs(np.hypot(seg[:, 0] - cx, seg[:, 1] - cy) - r)))
+        if r > 2 and rms < 0.7 and worst < max(1.2, 1.5 * tolerance):
+            pieces = [("arc", cx, cy, r, seg[0].copy(), seg[-1].copy(), seg)] + pieces[1:-1]
     return pieces
 
 

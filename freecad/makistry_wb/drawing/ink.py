@@ -188,7 +188,10 @@ def heavy_lines(core: np.ndarray, ink: np.ndarray) -> np.ndarray:
     apart (one weight throughout, or a low-resolution scan)."""
     if not core.any():
         return ink
-    heavy = cv2.morphologyEx(core, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    # Strokes at least two pixels across. OpenCV's opening with an even kernel moves the
+    # result by a pixel, so erode and dilate with opposite anchors.
+    square = np.ones((2, 2), np.uint8)
+    heavy = cv2.dilate(cv2.erode(core, square, anchor=(0, 0)), square, anchor=(1, 1))
     light = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(heavy, np.ones((5, 5), np.uint8))))
     # Judge lines only: solid areas (codes, shading, filled logos) are neither weight.
     solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)),
@@ -206,7 +209,9 @@ def heavy_lines(core: np.ndarray, ink: np.ndarray) -> np.ndarray:
     # the outlines themselves.
     if (covered >= 0.4 and light_share >= 0.03
             and estimate_stroke_width(heavy_lines_only, percentile=75) >= 2.5):
-        return heavy
+        # Give back the core pixels next to what the opening kept: where a slightly turned
+        # line steps from one pixel row to the next it is a pixel thin, and opening cut it.
+        return cv2.bitwise_and(core, cv2.dilate(heavy, np.ones((3, 3), np.uint8)))
     return ink
 
 

@@ -60,14 +60,22 @@ def _interval_iou(a0: float, a1: float, b0: float, b1: float) -> float:
     return inter / union if union > 0 and inter > 0 else 0.0
 
 
+def _same_extent(a0: float, a1: float, b0: float, b1: float, tolerance: float,
+                 slack_px: float = 4.0) -> bool:
+    """Intervals that overlap by ``tolerance`` of their union, or whose ends both agree
+    within a few pixels (thin views: a 2 px offset is a large share of 20 px)."""
+    return (_interval_iou(a0, a1, b0, b1) >= tolerance
+            or (abs(a0 - b0) <= slack_px and abs(a1 - b1) <= slack_px))
+
+
 def same_column(a: tuple, b: tuple, tolerance: float = 0.9) -> bool:
     """Boxes that share a width (one above the other in projection)."""
-    return _interval_iou(a[0], a[0] + a[2], b[0], b[0] + b[2]) >= tolerance
+    return _same_extent(a[0], a[0] + a[2], b[0], b[0] + b[2], tolerance)
 
 
 def same_row(a: tuple, b: tuple, tolerance: float = 0.9) -> bool:
     """Boxes that share a height (side by side in projection)."""
-    return _interval_iou(a[1], a[1] + a[3], b[1], b[1] + b[3]) >= tolerance
+    return _same_extent(a[1], a[1] + a[3], b[1], b[1] + b[3], tolerance)
 
 
 def _neighbours(front: Placed, others: list[Placed]) -> dict[str, list[Placed]]:

@@ -50,35 +50,82 @@ def _box_area(mask: np.ndarray) -> int:
     return int(w * h)
 
 
-def _bridge_gaps(ink: np.ndarray, stroke: float) -> np.ndarray:
-    """``ink`` with short gaps between line ends closed (an outline broken where lettering
-    was written over it), so that the outline still encloses the part."""
+def _line_ends(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Skeleton of ``ink`` and the x and y of its line ends."""
     from .fit import thin
 
-    skeleton = thin(ink) > 0
-    padded = np.pad(skeleton.astype(np.uint8), 1)
+    skeleton = (thin(ink) > 0).astype(np.uint8)
+    padded = np.pad(skeleton, 1)
     neighbours = sum(np.roll(np.roll(padded, dy, 0), dx, 1)
                      for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)[1:-1, 1:-1]
-    ys, xs = np.nonzero(skeleton & (neighbours == 1))
-    if len(xs) < 2 or len(xs) > 400:
-        return ink
-    reach = max(6.0 * stroke, 0.12 * min(ink.shape))
-    pts = np.stack([xs, ys], axis=1).astype(float)
-    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
-    np.fill_diagonal(dist, np.inf)
+    ys, xs = np.nonzero((skeleton > 0) & (neighbours == 1))
+    return skeleton, xs, ys
+
+
+def _draw_bridges(ink: np.ndarray, xs: np.ndarray, ys: np.ndarray, dist: np.ndarray,
+                  reach: float, stroke: float) -> np.ndarray:
+    """``ink`` with a line between ends i < j, closest pairs first, each end used once, up to
+    ``reach``."""
     bridged = ink.copy()
+    used = np.zeros(len(xs), bool)
     width = max(1, int(round(stroke)))
-    # Closest pairs first, each end used once.
-    used = np.zeros(len(pts), bool)
-    order = np.argsort(dist, axis=None)
-    for flat in order:
-        i, j = divmod(int(flat), len(pts))
+    for flat in np.argsort(dist, axis=None):
+        i, j = divmod(int(flat), len(xs))
         if dist[i, j] > reach:
             break
         if i < j and not used[i] and not used[j]:
             used[i] = used[j] = True
             cv2.line(bridged, (int(xs[i]), int(ys[i])), (int(xs[j]), int(ys[j])), 255, width)
     return bridged
+
+
+def _bridge_gaps(ink: np.ndarray, stroke: float) -> np.ndarray:
+    """``ink`` with the gaps of an outline broken where lettering was written over it
+    closed, so that the outline still encloses the part.
+
+    Only the ends of long lines are joined, and only where the bridge carries both lines on
+    in their own direction: the lettering in the gap has line ends closer by, but they are
+    short strokes pointing every which way."""
+    skeleton, xs, ys = _line_ends(ink)
+    if len(xs) < 2 or len(xs) > 400:
+        return ink
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(skeleton, connectivity=8)
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    long_end = extent[labels[ys, xs]] >= max(4.0 * stroke, 0.15 * max(ink.shape))
+    # Outward direction of each end: from the mean of its line's nearby pixels to the end.
+    arm = max(6, int(round(3 * stroke)))
+    height, width = ink.shape
+    dirs = np.zeros((len(xs), 2))
+    for k in np.nonzero(long_end)[0]:
+        x, y = int(xs[k]), int(ys[k])
+        y0, x0 = max(0, y - arm), max(0, x - arm)
+        wy, wx = np.nonzero(labels[y0:min(height, y + arm + 1), x0:min(width, x + arm + 1)]
+                            == labels[y, x])
+        d = np.array([x - (x0 + wx.mean()), y - (y0 + wy.mean())])
+        norm = float(np.hypot(*d))
+        dirs[k] = d / norm if norm > 1e-6 else 0.0
+    pts = np.stack([xs, ys], axis=1).astype(float)
+    delta = pts[None, :, :] - pts[:, None, :]  # from end i to end j
+    dist = np.hypot(delta[..., 0], delta[..., 1])
+    np.fill_diagonal(dist, np.inf)
+    unit = delta / np.maximum(dist, 1e-6)[..., None]
+    ahead_i = (dirs[:, None, :] * unit).sum(axis=2)  # end i points at end j
+    ahead_j = -(dirs[None, :, :] * unit).sum(axis=2)  # end j points back at end i
+    in_line = (ahead_i >= 0.8) & (ahead_j >= 0.8)  # both within about 37 degrees
+    tiny = dist <= 2.0 * stroke + 2.0
+    dist = np.where((in_line & long_end[:, None] & long_end[None, :]) | tiny, dist, np.inf)
+    return _draw_bridges(ink, xs, ys, dist, max(6.0 * stroke, 0.2 * max(ink.shape)), stroke)
+
+
+def _bridge_nearest(ink: np.ndarray, stroke: float) -> np.ndarray:
+    """``ink`` with nearby line ends joined whatever their direction: an outline cut into
+    many short pieces (by coloured hatching or leaders drawn over it)."""
+    _skeleton, xs, ys = _line_ends(ink)
+    if len(xs) < 2 or len(xs) > 400:
+        return ink
+    dist = np.hypot(xs[:, None] - xs[None, :], ys[:, None] - ys[None, :]).astype(float)
+    np.fill_diagonal(dist, np.inf)
+    return _draw_bridges(ink, xs, ys, dist, max(6.0 * stroke, 0.12 * min(ink.shape)), stroke)
 
 
 def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
@@ -101,6 +148,23 @@ def _silhouette(ink: np.ndarray, stroke: float) -> np.ndarray:
         if stats[label, cv2.CC_STAT_AREA] >= 0.05 * biggest:
             keep[labels == label] = 255
     return keep
+
+
+def _round(silhouette: np.ndarray) -> bool:
+    """True when the filled outline is a circle (the disc in its box covers it closely)."""
+    points = cv2.findNonZero(silhouette)
+    if points is None:
+        return False
+    x, y, w, h = cv2.boundingRect(points)
+    if abs(w - h) > 0.05 * max(w, h) + 2:
+        return False
+    disc = np.zeros_like(silhouette)
+    cv2.ellipse(disc, ((x + (w - 1) / 2.0, y + (h - 1) / 2.0), (float(w), float(h)), 0.0), 255,
+                -1)
+    inside = silhouette > 0
+    overlap = np.count_nonzero(inside & (disc > 0))
+    union = np.count_nonzero(inside | (disc > 0))
+    return overlap >= 0.92 * union
 
 
 def _hatched(tone: np.ndarray, paper: np.ndarray, ink: np.ndarray, stroke: float) -> bool:
@@ -148,9 +212,11 @@ def _shaded(tone: np.ndarray, silhouette: np.ndarray, stroke: float) -> float:
     return float(toned.sum() / inside.sum())
 
 
-def _lettering(ink: np.ndarray, stroke: float) -> bool:
+def _lettering(ink: np.ndarray, stroke: float, silhouette: np.ndarray) -> bool:
     """True when much of the line work is letters: many small blobs of one height standing on
-    common baselines, with varied widths (holes in a row have equal widths)."""
+    common baselines, with varied widths (holes in a row have equal widths), and the words
+    fill a fair share of the closed outline (a title block or table is a box full of words; a
+    view's dimension text is a few words over a large outline)."""
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count < 9:
         return False
@@ -185,7 +251,10 @@ def _lettering(ink: np.ndarray, stroke: float) -> bool:
             used[run] = True
             in_words += len(run)
     varied = float(np.std(gw / gh)) > 0.12
-    return in_words >= 8 and varied and area[glyph].sum() > 0.2 * area.sum()
+    # Words cover 8-12 % of a title block's box, 1-2 % of a dimensioned view's.
+    word_area = float((gw * gh)[used].sum())
+    return (in_words >= 8 and varied and area[glyph].sum() > 0.2 * area.sum()
+            and word_area >= 0.04 * _box_area(silhouette))
 
 
 def _oblique_fraction(ink: np.ndarray, stroke: float) -> float:
@@ -233,9 +302,12 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         if _box_area(sil) < 0.8 * _box_area(outline_crop):
             # The outline does not enclose most of its own line work: probably broken where
             # lettering was written over it. Close short gaps between line ends and retry.
-            bridged = _silhouette(_bridge_gaps(outline_crop, stroke), stroke)
-            if _box_area(bridged) > _box_area(sil):
-                sil = bridged
+            for bridge in (_bridge_gaps, _bridge_nearest):
+                bridged = _silhouette(bridge(outline_crop, stroke), stroke)
+                if _box_area(bridged) > _box_area(sil):
+                    sil = bridged
+                if _box_area(sil) >= 0.8 * _box_area(outline_crop):
+                    break
         if not sil.any():
             regions.append(Region("text", (x, y, w, h), (x, y, w, h), sil, ink_crop,
                                   reason="open lines only (no closed outline)"))
@@ -257,6 +329,13 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
         shade = _shaded(tone, sil, stroke)
         inside = sil > 0
         mid_tones = float(((paper_crop == 0) & (ink_crop == 0) & inside).sum()) / max(sil_area, 1)
+        # The end view of a turned part packs concentric circles into dense ink, but its
+        # outline is a circle, which no code or logo block is; its rings also blur into
+        # "tone", yet with little grey between them; and their chords are no isometric edges
+        # (an isometric never shows a circular outline).
+        end_view = _round(sil) and mid_tones < 0.25
+        if end_view:
+            density = shade = 0.0
         if density > 0.35 and mid_tones < 0.25:
             region.kind, region.reason = "code", f"solid ink ({density:.0%} of its area)"
         elif shade > 0.5 or density > 0.35:
@@ -265,16 +344,40 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
             region.kind, region.reason = "section", "hatched"
         elif shade > 0.3:
             region.kind, region.reason = "pictorial", f"shaded ({shade:.0%} toned)"
-        elif _lettering(ink_crop, stroke):
+        elif _lettering(ink_crop, stroke, sil):
             region.kind, region.reason = "text", "a box of lettering (title block or table)"
-        else:
+        elif not end_view:
             oblique = _oblique_fraction(ink_crop, stroke)
             if oblique > 0.45:
                 region.kind, region.reason = "pictorial", f"{oblique:.0%} oblique lines"
         regions.append(region)
+    regions = _merge_nested(regions)
     _drop_small(regions)
     _keep_aligned(regions)
     return regions
+
+
+def _merge_nested(regions: list[Region]) -> list[Region]:
+    """Line work inside another view's closed outline belongs to that view (a hole that was
+    grouped apart because the outline around it was broken, and bridged only later)."""
+    kept = []
+    for region in regions:
+        x, y, w, h = region.bbox
+        host = next((other for other in regions if other is not region
+                     and other.kind in ("view", "section")
+                     and region.kind in ("view", "section", "text")
+                     and other.bbox[0] <= x and other.bbox[1] <= y
+                     and x + w <= other.bbox[0] + other.bbox[2]
+                     and y + h <= other.bbox[1] + other.bbox[3]
+                     and other.silhouette[y + h // 2 - other.bbox[1],
+                                          x + w // 2 - other.bbox[0]] > 0), None)
+        if host is None:
+            kept.append(region)
+            continue
+        hx, hy = host.bbox[0], host.bbox[1]
+        window = host.ink[y - hy:y - hy + h, x - hx:x - hx + w]
+        np.maximum(window, region.ink, out=window)
+    return kept
 
 
 def _keep_aligned(regions: list[Region]) -> None:

@@ -255,6 +255,12 @@ def _ring_fit(ink: _InkPixels, frame: Frame, cx: float, cy: float, r: float, str
     """Refine a circle on the stroke pixels around it: (cx, cy, r) in view coordinates and the
     share of the circumference that has ink."""
     best = None
+    # Only ink near the circle can take part: each of at most five band steps moves the
+    # centre and the radius by at most band + 2 px, so this square holds all they may reach.
+    px, py = frame.pixel(cx, cy)
+    reach = r + 12.0 * (stroke + 6.0)
+    near = (np.abs(ink.xs - px) <= reach) & (np.abs(ink.ys - py) <= reach)
+    ink = _InkPixels(ink.mask, ink.grown, ink.xs[near], ink.ys[near])
     # Narrow bands first (close concentric circles must not pull each other), then wide ones
     # for rough seeds.
     half = stroke / 2.0
@@ -271,12 +277,14 @@ def _ring_fit(ink: _InkPixels, frame: Frame, cx: float, cy: float, r: float, str
 class _InkPixels:
     """A stroke mask with its pixel coordinates and a grown copy, computed once per view."""
 
-    def __init__(self, mask: np.ndarray):
+    def __init__(self, mask: np.ndarray, grown: np.ndarray | None = None,
+                 xs: np.ndarray | None = None, ys: np.ndarray | None = None):
         self.mask = mask
-        ys, xs = np.nonzero(mask)
+        if xs is None or ys is None:
+            ys, xs = np.nonzero(mask)
         self.xs = xs.astype(float)
         self.ys = ys.astype(float)
-        self.grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+        self.grown = cv2.dilate(mask, np.ones((3, 3), np.uint8)) if grown is None else grown
 
 
 def _ring_fit_bands(ink: _InkPixels, frame: Frame, cx: float, cy: float, r: float,
