@@ -76,6 +76,12 @@ def test_sample_views_roles_and_alignment(name):
         below = [v for v in sections if abs(v.box[0] - ortho["top"].box[0]) <= 2]
         assert len(below) == 1 and abs(below[0].box[2] - ortho["top"].box[2]) <= 2
         assert below[0].box[1] > ortho["top"].box[1] + ortho["top"].box[3]
+        for section in sections:
+            # The cut's outline, chopped into dashes by the red hatching drawn across it, is
+            # a visible line; a section shows no hidden edges.
+            length = {kind: sum(p.length() for p in section.primitives if p.line_type == kind)
+                      for kind in ("visible", "hidden")}
+            assert length["hidden"] < 0.05 * length["visible"], (section.box, length)
         return
     assert not sections
     front = ortho["front"]

@@ -144,7 +144,9 @@ def understand(images: list[LoadedImage], prompt: str = "",
             if spot.is_section:
                 role = "section"
             frame = Frame(spot.box, (region.bbox[0], region.bbox[1]))
-            vec = vectorise(region.ink, region.silhouette, layers.stroke_width, frame)
+            x, y, w, h = region.bbox
+            vec = vectorise(region.ink, region.silhouette, layers.stroke_width, frame,
+                            colour=layers.spread[y:y + h, x:x + w] >= ink_layer.MAX_NEUTRAL_SPREAD)
             views.append(plan.View(
                 role=role, image_index=index, box=tuple(int(v) for v in spot.box),
                 projection=spot.projection if role in plan.ORTHO_ROLES else None,

@@ -11,7 +11,7 @@ import numpy as np
 from .. import errors
 
 # Neutral pixels: channels within this spread are grey, not coloured annotation.
-_MAX_NEUTRAL_SPREAD = 60
+MAX_NEUTRAL_SPREAD = 60
 
 
 @dataclass
@@ -153,7 +153,7 @@ def separate(name: str, rgb: np.ndarray) -> InkLayers:
     paper_level, darkest = _percentiles(gray, 90, 0.1)
     # Permissive enough for light pencil; the tone and colour tests keep shading apart.
     threshold = paper_level - 0.3 * (paper_level - darkest)
-    neutral = spread < _MAX_NEUTRAL_SPREAD
+    neutral = spread < MAX_NEUTRAL_SPREAD
     ink = ((gray < threshold) & neutral).astype(np.uint8) * 255
     paper = ((gray > paper_level - 25) & neutral).astype(np.uint8) * 255
 

@@ -144,13 +144,41 @@ class VectorisedView:
     profile: plan.Profile
 
 
-def vectorise(ink: np.ndarray, silhouette: np.ndarray, stroke: float, frame: Frame
-              ) -> VectorisedView:
-    """Typed primitives of one view and its visible profile (outer loop, through-hole loops)."""
+def _gaps_coloured(members: list, colour: np.ndarray) -> bool:
+    """True when the gaps between a row of dashes are coloured: a solid line cut where
+    coloured lines cross it (a section's hatching), not a dashed line (paper between)."""
+    pts = np.vstack([m[4] for m in members])
+    p0, p1 = fit_line_points(pts)
+    axis = p1 - p0
+    norm = float(np.hypot(*axis))
+    if norm < 1e-6:
+        return False
+    axis = axis / norm
+    spans = sorted((float(((m[4] - p0) @ axis).min()), float(((m[4] - p0) @ axis).max()))
+                   for m in members)
+    coloured = gaps = 0
+    height, width = colour.shape
+    for (_a0, a1), (b0, _b1) in zip(spans, spans[1:]):
+        if b0 - a1 < 1.0:
+            continue  # overlapping pieces: no gap to judge
+        gaps += 1
+        t = np.linspace(a1, b0, max(2, int(b0 - a1) + 1))
+        xs = np.clip(np.round(p0[0] + t * axis[0]).astype(int), 0, width - 1)
+        ys = np.clip(np.round(p0[1] + t * axis[1]).astype(int), 0, height - 1)
+        coloured += bool(colour[ys, xs].any())
+    return gaps > 0 and coloured >= 0.7 * gaps
+
+
+def vectorise(ink: np.ndarray, silhouette: np.ndarray, stroke: float, frame: Frame,
+              colour: np.ndarray | None = None) -> VectorisedView:
+    """Typed primitives of one view and its visible profile (outer loop, through-hole loops).
+    ``colour`` (the crop's coloured pixels) tells dashes from a line cut by coloured lines."""
     box_w, box_h = frame.box[2], frame.box[3]
     dash_max = max(4.0 * stroke + 8.0, min(60.0, 0.08 * max(box_w, box_h)))
     labels, small = _component_segments(ink, stroke, dash_max)
     groups = _chain_dashes(small, stroke)
+    if colour is not None:
+        colour = cv2.dilate(colour.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     primitives: list[plan.Primitive] = []
     dashed_labels: set[int] = set()
     loose: list[int] = []
@@ -158,6 +186,8 @@ def vectorise(ink: np.ndarray, silhouette: np.ndarray, stroke: float, frame: Fra
         members = [small[i] for i in group]
         if len(members) >= 2:
             line_type, p0, p1 = _dashed_line(members, stroke)
+            if colour is not None and _gaps_coloured(members, colour):
+                line_type = "visible"
             primitives.append(piece_to_primitive(("line", p0, p1), frame, line_type))
             dashed_labels.update(m[0] for m in members)
         else:
