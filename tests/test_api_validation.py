@@ -253,6 +253,10 @@ def test_chunked_body_over_the_limit_is_413(server):
      "hooks.example.org"),
     ("https://hooks.example.org:8443/a", "2001:db8::5", "https://[2001:db8::5]:8443/a",
      "hooks.example.org:8443"),
+    ("https://u:p@hooks.example.org/a", "203.0.113.7", "https://u:p@203.0.113.7/a",
+     "hooks.example.org"),
+    ("https://bücher.example/a", "203.0.113.7", "https://203.0.113.7/a",
+     "xn--bcher-kva.example"),
 ])
 def test_webhook_goes_to_the_address_that_was_checked(url, address, target, host):
     """No second lookup between the check and the request (DNS rebinding): the request is sent
@@ -264,3 +268,45 @@ def test_webhook_goes_to_the_address_that_was_checked(url, address, target, host
     assert headers == {"Host": host}
     assert extensions == {"sni_hostname": host.split(":")[0]}
     assert pinned("https://198.51.100.1/x", "198.51.100.1") == ("https://198.51.100.1/x", {}, {})
+
+
+def test_webhook_falls_back_to_the_next_checked_address():
+    """An address that refuses the connection (an IPv6 route an IPv4-only server lacks) does
+    not fail the delivery when the next address the name resolved to answers."""
+    import asyncio
+    import http.server
+    import threading
+
+    from freecad.makistry_wb.api.server.config import Settings
+    from freecad.makistry_wb.api.server.webhooks import WebhookSender
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        hosts = []
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            Receiver.hosts.append(self.headers["Host"])
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+
+    async def send():
+        sender = WebhookSender(Settings(), None, None)
+        try:
+            return await sender._post_to_any(f"http://localhost:{port}/hook",
+                                             ["127.0.0.3", "127.0.0.1"], b"{}", {})
+        finally:
+            await sender.close()
+
+    try:
+        response = asyncio.run(send())
+    finally:
+        httpd.shutdown()
+    assert response.status_code == 204
+    assert Receiver.hosts == [f"localhost:{port}"]

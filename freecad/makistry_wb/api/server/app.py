@@ -154,8 +154,8 @@ class Service:
         while True:
             try:
                 await asyncio.to_thread(self.remove_old_files)
-            except OSError as exc:  # a full or read-only disk must not stop the server
-                log.warning("could not remove old job files: %s", exc)
+            except Exception:  # a full disk or a locked database must not end the sweeps
+                log.exception("could not remove old job files; trying again later")
             await asyncio.sleep(period)
 
     # -- helpers ----------------------------------------------------------------------------

@@ -205,7 +205,7 @@ def resolve_callback(url: str, allowed: list) -> list[str]:
     except (OSError, UnicodeError) as exc:
         raise RequestError(400, CALLBACK_NOT_ALLOWED, f"callback_url host {host!r} does not "
                            f"resolve ({exc}).", "callback_url") from exc
-    addresses = sorted({info[4][0] for info in infos})
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))  # the resolver's order
     for address in addresses:
         reason = refused_address(address, allowed)
         if reason:

@@ -30,10 +30,13 @@ def pinned(url: str, address: str) -> tuple[str, dict, dict]:
     except ValueError:
         pass
     literal = f"[{address}]" if ":" in address else address
-    netloc = literal + (f":{parts.port}" if parts.port else "")
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + literal + (
+        f":{parts.port}" if parts.port else "")
     target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    host_header = host + (f":{parts.port}" if parts.port else "")
-    return target, {"Host": host_header}, {"sni_hostname": host}
+    name = host.encode("idna").decode("ascii")  # headers and TLS names are ASCII
+    host_header = name + (f":{parts.port}" if parts.port else "")
+    return target, {"Host": host_header}, {"sni_hostname": name}
 
 
 class WebhookSender:
@@ -51,9 +54,27 @@ class WebhookSender:
             verify = ssl.create_default_context()
             if self.settings.webhook_ca_file:
                 verify.load_verify_locations(self.settings.webhook_ca_file)
+            # No pooled connections: the pool matches them by origin, which is the pinned IP,
+            # so a second host on the same IP would reuse a session checked for the first.
             self._client = httpx.AsyncClient(timeout=10.0, verify=verify,
-                                             follow_redirects=False)
+                                             follow_redirects=False,
+                                             limits=httpx.Limits(max_keepalive_connections=0))
         return self._client
+
+    async def _post_to_any(self, url: str, addresses: list[str], body: bytes, headers: dict):
+        """POST to the first of ``addresses`` (in the resolver's order) that takes a
+        connection, as a client connecting by name would."""
+        import httpx
+
+        for number, address in enumerate(addresses):
+            target, pin_headers, extensions = pinned(url, address)
+            try:
+                return await self._http().post(target, content=body,
+                                               headers={**headers, **pin_headers},
+                                               extensions=extensions)
+            except httpx.ConnectError:
+                if number == len(addresses) - 1:
+                    raise
 
     def schedule(self, job_id: str) -> None:
         task = asyncio.create_task(self.deliver(job_id))
@@ -84,15 +105,14 @@ class WebhookSender:
                 # and the request goes to the address checked, not to a second lookup.
                 addresses = await asyncio.to_thread(resolve_callback, url,
                                                     self.settings.callback_allow)
-                target, pin_headers, extensions = pinned(url, addresses[0])
-                response = await self._http().post(target, content=body, headers={
+                headers = {
                     "Content-Type": "application/json",
                     "User-Agent": "makistry_wb-webhook",
                     WEBHOOK_SIGNATURE_HEADER: sign_webhook(self.settings.webhook_secret, body),
                     "X-Makistry-Job-Id": job_id,
                     "X-Makistry-Delivery-Attempt": str(attempts),
-                    **pin_headers,
-                }, extensions=extensions)
+                }
+                response = await self._post_to_any(url, addresses, body, headers)
             except RequestError as exc:
                 error = exc.message
                 break  # a refused address stays refused
