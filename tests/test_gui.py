@@ -250,6 +250,7 @@ def test_job_survives_save_and_reopen_then_edit_and_rerun(tmp_path, App, cli_vol
     assert result["double_click_handled"] and result["double_click_images"] == 1
     assert result["assembly_run"] == [True, ""]
     assert result["assembly_result"] == ["App::Part"]
+    assert result["assembly_parts"] == [1]  # the panel's Part with the body; no empty one left
     assembly = result["assembly_bodies"]
     assert len(assembly) == 1 and assembly[0]["parents"] == ["App::Part"]
     assert assembly[0]["volume"] == pytest.approx(cli_volume, rel=1e-6)

@@ -376,6 +376,7 @@ def scenario_job():
     result["assembly_run"] = wait_for_panel_run(panel)
     result["assembly_bodies"] = body_facts(doc)
     result["assembly_result"] = [o.TypeId for o in job.Result]
+    result["assembly_parts"] = [len(o.Group) for o in doc.Objects if o.TypeId == "App::Part"]
 
 
 def scenario_preferences():
