@@ -260,3 +260,26 @@ def test_end_view_too_coarse_for_a_circle_still_loses_its_step_circles(doc):
     assert plan.features[0].operation == "revolution"
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(SHAFT_VOLUME, rel=0.03)
+
+
+def test_edges_a_pixel_askew_are_squared_to_the_views_box(doc):
+    """plate-simple-0-clean at 5.35 px/mm: the vectoriser left each edge of a 160 x 75 x 13
+    plate a pixel askew; squared to the views' boxes the plate is a true box again."""
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.reconstruct.loops import squared
+
+    def askew(w, h):
+        return polygon([(0.5, h - 1.5), (1.5, -0.5), (w + 0.5, 0.5), (w - 0.5, h - 0.5)])
+
+    square = squared(askew(856, 69), 856, 69, 1.5)
+    assert sorted({round(v, 6) for p in square.primitives for v in p.start()}) == [0, 69, 856]
+    views = [View(role="front", box=(0, 0, 856, 69), profiles=[Profile([askew(856, 69)])]),
+             View(role="top", box=(0, 0, 856, 401), profiles=[Profile([askew(856, 401)])]),
+             View(role="right", box=(0, 0, 401, 69), profiles=[Profile([askew(401, 69)])])]
+    plan, _ = plan_from_views(views, prompt="160 mm long")
+    body = build_body(plan, doc)
+    box = body.Shape.BoundBox
+    k = 160 / 856
+    assert body.Shape.Volume == pytest.approx(160 * 401 * k * 69 * k, rel=1e-4)
+    assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((160, 401 * k, 69 * k),
+                                                                   abs=1e-3)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
-from .loops import closed_loop, loop_is_sane
+from .loops import closed_loop, loop_is_sane, squared
 from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
     RevolveAxis,
@@ -48,6 +48,8 @@ DEFAULT_DEPTH_RATIO = 0.2
 # A printed overall size this close to a measured extent is taken as that extent, exactly.
 EXTENT_MATCH = 0.03
 CHAIN_MATCH = 0.006
+# Outline edges this close (pixels) to horizontal or vertical are made exactly so.
+SQUARE_PX = 1.5
 # Distinct printed values that must agree before they overrule the prompt's size.
 TRUSTED_DIMENSION_VALUES = 3
 
@@ -229,7 +231,7 @@ def _loop_constraints(geometry: list, first: int, count: int, tol: float) -> lis
 
 
 def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
-                      sketch: Sketch | None = None) -> Sketch:
+                      sketch: Sketch | None = None, square: bool = True) -> Sketch:
     """Add ``loops`` to a sketch on the view's plane, with joints and named sizes."""
     sketch = sketch or Sketch(plane=mapping.plane)
     tol = max(0.5 * mapping.s, 1e-3)
@@ -237,6 +239,8 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     outer_range = None
     for loop in loops:
         loop = closed_loop(loop, tol / mapping.s)
+        if square:
+            loop = squared(loop, mapping.w, mapping.h, SQUARE_PX)
         if not loop_is_sane(loop, (2 * tol / mapping.s) ** 2):
             continue
         first = len(sketch.geometry)
@@ -285,7 +289,8 @@ def _revolution_feature(axis: RevolveAxis, scale: ScaleInfo) -> Feature:
     mapping = _ViewMapping(profile, scale)
     axis_coord, axis_value, _ = axis_in_profile(axis)
     half = half_outline(profile.profiles[0].loops[0].polygon(), axis_coord, axis_value)
-    sketch = _sketch_for_loops([polygon_loop(half)], mapping, "")
+    # Not squared: its edges are already on the axis, and its steps' radii are measured.
+    sketch = _sketch_for_loops([polygon_loop(half)], mapping, "", square=False)
     sketch.offset = scale.extents_mm[mapping.look] / 2
     ends = ([(axis_value, 0.0), (axis_value, profile.box[3])] if axis_coord == 0
             else [(0.0, axis_value), (profile.box[2], axis_value)])

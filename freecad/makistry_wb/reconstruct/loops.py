@@ -141,6 +141,42 @@ def closed_loop(loop: Loop, tol: float) -> Loop:
                  for i in range(len(hull))])
 
 
+def squared(loop: Loop, width: float, height: float, tol: float) -> Loop:
+    """A polygon's edges within ``tol`` of horizontal or vertical made exactly so: on the
+    view's box edge when both ends lie on it, else at their mean. A vectoriser's pixel steps
+    leave a straight edge a pixel askew, which tilts a plate's faces and leaves slivers
+    between the views' silhouettes; the box is the better measure of the outer edges."""
+    prims = loop.primitives
+    if len(prims) < 3 or not all(isinstance(p, Line) for p in prims):
+        return loop
+    cursor = prims[0].start()
+    points = []
+    for prim in prims:
+        a, b = _ends(prim)
+        entry, exit_ = (a, b) if math.dist(cursor, a) <= math.dist(cursor, b) else (b, a)
+        points.append(list(entry))
+        cursor = exit_
+    n = len(points)
+    for i in range(n):
+        p, q = points[i], points[(i + 1) % n]
+        for c, size in ((1, height), (0, width)):  # horizontal edges set y, vertical ones x
+            other = 1 - c
+            if abs(p[c] - q[c]) > tol or abs(p[other] - q[other]) < 8 * tol:  # not a curve
+                continue
+            if abs(p[c]) <= tol and abs(q[c]) <= tol:
+                target = 0.0
+            elif abs(p[c] - size) <= tol and abs(q[c] - size) <= tol:
+                target = size
+            else:
+                target = (p[c] + q[c]) / 2
+            p[c] = q[c] = target
+    kept = [tuple(p) for i, p in enumerate(points) if math.dist(p, points[i - 1]) > 1e-9]
+    if len(kept) < 3:
+        return loop
+    kind = prims[0].line_type
+    return Loop([Line(*kept[i], *kept[(i + 1) % len(kept)], kind) for i in range(len(kept))])
+
+
 def loop_is_sane(loop: Loop, min_area: float) -> bool:
     """A loop worth building: it encloses some area."""
     if len(loop.primitives) == 1 and isinstance(loop.primitives[0], Circle):
