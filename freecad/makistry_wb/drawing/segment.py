@@ -42,6 +42,16 @@ def _odd(value: float) -> int:
     return n if n % 2 else n + 1
 
 
+def _pieces(mask: np.ndarray) -> int:
+    """Number of separate blobs in ``mask``."""
+    return cv2.connectedComponents(mask, connectivity=8)[0] - 1
+
+
+def _encloses(silhouette: np.ndarray, outline: np.ndarray) -> bool:
+    """The filled outline is one piece spanning most of its line work's box."""
+    return _box_area(silhouette) >= 0.8 * _box_area(outline) and _pieces(silhouette) <= 1
+
+
 def _box_area(mask: np.ndarray) -> int:
     points = cv2.findNonZero(mask)
     if points is None:
@@ -299,14 +309,17 @@ def find_regions(rgb: np.ndarray, layers: InkLayers) -> list[Region]:
             continue
         outline_crop = np.where(member, outline[crop], 0).astype(np.uint8)
         sil = _silhouette(outline_crop, stroke)
-        if _box_area(sil) < 0.8 * _box_area(outline_crop):
-            # The outline does not enclose most of its own line work: probably broken where
-            # lettering was written over it. Close short gaps between line ends and retry.
+        if not _encloses(sil, outline_crop):
+            # The outline does not enclose most of its own line work, or only in pieces
+            # (closed circles inside an open outline): probably broken where lettering was
+            # written over it. Close gaps between line ends and retry.
             for bridge in (_bridge_gaps, _bridge_nearest):
                 bridged = _silhouette(bridge(outline_crop, stroke), stroke)
-                if _box_area(bridged) > _box_area(sil):
+                if _box_area(bridged) > _box_area(sil) or (
+                        _box_area(bridged) >= _box_area(sil)
+                        and _pieces(bridged) < _pieces(sil)):
                     sil = bridged
-                if _box_area(sil) >= 0.8 * _box_area(outline_crop):
+                if _encloses(sil, outline_crop):
                     break
         if not sil.any():
             regions.append(Region("text", (x, y, w, h), (x, y, w, h), sil, ink_crop,

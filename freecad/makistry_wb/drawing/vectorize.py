@@ -532,6 +532,12 @@ def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], s
             holes.append(circle)
     innermost = [c for c in holes if not any(
         o is not c and o.r < c.r - 1 and math.hypot(o.cx - c.cx, o.cy - c.cy) < 2 for o in holes)]
+    # Holes cannot cut each other's rims: a small "circle" across a larger one is an
+    # arrowhead or a letter touching it.
+    innermost = [c for c in innermost if not any(
+        o is not c and o.r > c.r
+        and abs(o.r - c.r) + 1 < math.hypot(o.cx - c.cx, o.cy - c.cy) < o.r + c.r - 1
+        for o in circles)]
     for circle in sorted(innermost, key=lambda c: (c.cx, c.cy)):
         loops.append(plan.Loop([plan.Circle(circle.cx, circle.cy, circle.r)]))
     return plan.Profile(loops=loops, line_type="visible")
