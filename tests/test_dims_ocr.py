@@ -89,3 +89,23 @@ def test_a_diameter_sign_goes_before_the_digits_it_belongs_to():
     assert _insert_diameter_sign(text, [40.0]).text == "Ø13 工4"
     ring = ocr.TextBox("(38)", (0, 0, 120, 60), 1.0, 0, [10, 60, 80, 100])
     assert _insert_diameter_sign(ring, [35.0]).text == "(Ø38)"
+
+
+def test_an_unsure_character_at_the_end_of_a_sure_reading_is_dropped():
+    """"12" read with the arrowheads beside it as a trailing "4" the model is unsure of (as the
+    recogniser read a crop of plate-simple-1-dims of the benchmark: 1.0, 0.99, 0.42)."""
+    engine = ocr.engine()
+
+    def decode(steps):
+        probs = np.zeros((2 * len(steps), len(engine.characters)), np.float32)
+        probs[:, 0] = 1.0  # blanks between the characters
+        for k, (char, score) in enumerate(steps):
+            probs[2 * k, 0] = 0.0
+            probs[2 * k, engine.characters.index(char)] = score
+            for other in "79":  # the rest of the belief on two other digits
+                probs[2 * k, engine.characters.index(other)] = (1.0 - score) / 2
+        return engine._decode(probs)[0]
+
+    assert decode([("1", 1.0), ("2", 0.99), ("4", 0.42)]) == "12"
+    assert decode([("1", 1.0), ("2", 0.99), ("4", 0.8)]) == "124"  # sure enough: kept
+    assert decode([("5", 0.45)]) == "5"  # a lone unsure digit is left to the caller
