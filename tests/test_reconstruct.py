@@ -283,3 +283,22 @@ def test_edges_a_pixel_askew_are_squared_to_the_views_box(doc):
     assert body.Shape.Volume == pytest.approx(160 * 401 * k * 69 * k, rel=1e-4)
     assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((160, 401 * k, 69 * k),
                                                                    abs=1e-3)
+
+
+def test_overlapping_circles_are_glyphs_not_holes(doc):
+    """plate-simple-2-dims_title: besides its hole, the top view had three overlapping small
+    circles (the digits of a printed value) read as holes; a sketch of overlapping circles
+    makes no face, the silhouette failed and the part came out empty."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    views = [
+        View(role="front", box=(0, 0, 125, 8), profiles=[Profile([polygon(
+            [(0, 0), (125, 0), (125, 8), (0, 8)])])]),
+        View(role="top", box=(0, 0, 125, 75), profiles=[Profile([
+            polygon([(0, 0), (125, 0), (125, 75), (0, 75)]), Loop([Circle(62.5, 37.5, 4)]),
+            Loop([Circle(84, 47.6, 1.8)]), Loop([Circle(86, 47, 1.3)]),
+            Loop([Circle(86, 48.2, 1.3)])])])]
+    plan, _ = plan_from_views(views, prompt="125 mm long")
+    body = build_body(plan, doc)
+    assert body.Shape.isValid()
+    assert body.Shape.Volume == pytest.approx((125 * 75 - math.pi * 4 ** 2) * 8, rel=1e-3)

@@ -237,7 +237,7 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     tol = max(0.5 * mapping.s, 1e-3)
     hole = 0
     outer_range = None
-    for loop in loops:
+    for loop in _without_overlapping_circles(loops):
         loop = closed_loop(loop, tol / mapping.s)
         if square:
             loop = squared(loop, mapping.w, mapping.h, SQUARE_PX)
@@ -256,6 +256,24 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     if outer_range:
         _add_extent_constraints(sketch, outer_range, prefix)
     return sketch
+
+
+def _without_overlapping_circles(loops: list[Loop]) -> list[Loop]:
+    """The loops without hole circles that cross another hole circle (two holes cannot
+    overlap: such circles are the glyphs of a printed value, an "8", read as holes, and a
+    sketch of crossing circles makes no face), nor the smaller of two nested ones. The first
+    loop is the outline and is always kept."""
+    circles = [(i, loop.primitives[0]) for i, loop in enumerate(loops)
+               if i > 0 and len(loop.primitives) == 1 and isinstance(loop.primitives[0], Circle)]
+    dropped = set()
+    for i, a in circles:
+        for j, b in circles:
+            d = math.dist((a.cx, a.cy), (b.cx, b.cy))
+            if j == i or d >= a.r + b.r:
+                continue
+            if d > abs(a.r - b.r) or b.r > a.r or (b.r == a.r and j < i):
+                dropped.add(i)  # crossing, or inside a larger one
+    return [loop for i, loop in enumerate(loops) if i not in dropped]
 
 
 def _add_extent_constraints(sketch: Sketch, outer: range, prefix: str) -> None:
