@@ -30,8 +30,15 @@ def _meshes(parts, tolerance: float | None):
 
     shapes = [p.Shape for p in parts]
     tol = tolerance or tessellation_tolerance(shapes)
-    return [MeshPart.meshFromShape(Shape=s, LinearDeflection=tol, AngularDeflection=0.35,
-                                   Relative=False) for s in shapes]
+    meshes = []
+    for shape in shapes:
+        mesh = MeshPart.meshFromShape(Shape=shape, LinearDeflection=tol, AngularDeflection=0.35,
+                                      Relative=False)
+        # Faces meet at edges whose ends OCC keeps a hair apart (within tolerance) after a
+        # pocket; their triangles then share no points and the mesh is open without this.
+        mesh.removeDuplicatedPoints()
+        meshes.append(mesh)
+    return meshes
 
 
 def _trimesh():
