@@ -116,7 +116,8 @@ def build(case: Case, out_dir: Path) -> Case:
                   "holes_measured": hole_count(shape), "params": part.params}
     dimensioned, projection, titled, degradation, kind = VARIANTS[case.variant]
     rng = random.Random(f"{case.id}/variant")
-    length = _length_prompt(bb.XLength)
+    # "N mm long" names the longest extent, as a user says it and as the engine reads it.
+    length = _length_prompt(max(bb.XLength, bb.YLength, bb.ZLength))
     title = case.family.replace("_", " ").upper() if titled else None
     images = []
     if kind in ("sheet", "separate"):
