@@ -302,3 +302,27 @@ def test_overlapping_circles_are_glyphs_not_holes(doc):
     body = build_body(plan, doc)
     assert body.Shape.isValid()
     assert body.Shape.Volume == pytest.approx((125 * 75 - math.pi * 4 ** 2) * 8, rel=1e-3)
+
+
+def test_square_tube_with_centre_lines_is_not_turned(doc, tmp_path):
+    """Front and top of a square tube are alike and symmetric about a centre line, as a
+    shaft's are; its square end view says it is not round."""
+    import Part
+    from FreeCAD import Vector as V
+
+    from benchmarks.render import render_sheet
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.options import ImageInput, JobOptions
+
+    tube = Part.makeBox(100, 20, 20).cut(Part.makeCylinder(4, 100, V(0, 10, 10), V(1, 0, 0)))
+    path = tmp_path / "square_tube.png"
+    render_sheet(tube, str(path))
+    analysis = engine.analyse(JobOptions(images=[ImageInput(path.name, path.read_bytes())],
+                                         prompt="100 mm long"))
+    assert analysis.plan.features[0].operation == "pad"
+    body = build_body(analysis.plan, doc)
+    assert body.Shape.Volume == pytest.approx(tube.Volume, rel=0.02)
+    box = body.Shape.BoundBox
+    assert sorted([box.XLength, box.YLength, box.ZLength]) == pytest.approx([20, 20, 100],
+                                                                            abs=0.3)

@@ -300,11 +300,25 @@ def axis_from_profiles(views: list[View], role_axes: dict) -> RevolveAxis | None
                 continue
             reach_a = _reaches(view_a, coord_a, mid_a)
             reach_b = _reaches(view_b, coord_b, mid_b)
+            end = _end_view(views, role_axes, axis_a)
+            if end is not None and not _round_enough(end):
+                continue  # a square bar or tube looks the same from both sides too
             if len(reach_a) == len(reach_b) and all(
                     abs(ra - rb) <= 0.03 * half_a + 2 for ra, rb in zip(reach_a, reach_b)):
-                return RevolveAxis(axis_a, _end_view(views, role_axes, axis_a), view_a,
+                return RevolveAxis(axis_a, end, view_a,
                                    *_end_centre(views, role_axes, axis_a, half_a), coord_a)
     return None
+
+
+def _round_enough(view: View) -> bool:
+    """Whether the view's outline fills its box as a circle does (a square fills 27 % more;
+    a circle read as a coarse polygon a little less)."""
+    polygon = view.profiles[0].loops[0].polygon()
+    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1)
+                   in zip(polygon, polygon[1:] + polygon[:1]))) / 2
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    ellipse = math.pi * (max(xs) - min(xs)) * (max(ys) - min(ys)) / 4
+    return ellipse > 0 and 0.85 <= area / ellipse <= 1.05
 
 
 def _end_view(views: list[View], role_axes: dict, axis: str) -> View | None:
