@@ -125,7 +125,9 @@ def test_outline_chained_into_a_figure_eight_is_repaired(doc):
     front_loop = Loop([Arc(362.5, 211.5, 18.4, 67.6, 108.4), Line(1.5, h, 1.5, 0.5),
                        Line(1.5, 0.5, 38.5, -0.5), Line(38.5, -0.5, w, 1.5),
                        Line(w, 1.5, w - 1, h)])
-    repaired = closed_loop(front_loop, 0.5)
+    notes = []
+    repaired = closed_loop(front_loop, 0.5, notes)
+    assert notes == ["1 short stroke(s) that made the outline cross itself were left out"]
     path = [p.start() for p in repaired.primitives if isinstance(p, Line)]
     assert is_simple(path)
     assert abs(repaired.area()) == pytest.approx(w * h, rel=0.02)
@@ -326,3 +328,20 @@ def test_square_tube_with_centre_lines_is_not_turned(doc, tmp_path):
     box = body.Shape.BoundBox
     assert sorted([box.XLength, box.YLength, box.ZLength]) == pytest.approx([20, 20, 100],
                                                                             abs=0.3)
+
+
+def test_outline_replaced_by_its_hull_is_said_and_an_inner_one_left_out():
+    """An L outline with a long stray stroke chained in cannot be untangled by leaving out
+    short strokes: the outer loop becomes its convex hull (said), an inner loop is dropped."""
+    from freecad.makistry_wb.reconstruct.loops import closed_loop
+
+    outline = [Line(0, 0, 100, 0), Line(100, 0, 100, 20), Line(100, 20, 20, 20),
+               Line(20, 20, 20, 60), Line(20, 60, 0, 60), Line(0, 60, 0, 0),
+               Line(10, 10, 60, 50)]
+    notes = []
+    hull = closed_loop(Loop(outline), 1.0, notes)
+    assert abs(hull.area()) > 1.5 * 2800  # the hull, not the L
+    assert len(notes) == 1 and "convex hull" in notes[0]
+    inner_notes = []
+    assert closed_loop(Loop(outline), 1.0, inner_notes, hull_ok=False) is None
+    assert inner_notes == ["an inner outline that crosses itself was left out"]

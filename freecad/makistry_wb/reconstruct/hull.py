@@ -148,6 +148,7 @@ class _ViewMapping:
     """Maps a view's coordinates (pixels, y up) to the sketch coordinates (mm) of its plane."""
 
     def __init__(self, view: View, scale: ScaleInfo):
+        self.role = view.role
         (self.ax, self.sx), (self.ay, self.sy), self.look = ROLE_AXES[view.role]
         self.plane, self.px, self.py = PLANE_FOR_AXIS[self.look]
         self.w, self.h = view.box[2], view.box[3]
@@ -231,14 +232,22 @@ def _loop_constraints(geometry: list, first: int, count: int, tol: float) -> lis
 
 
 def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
-                      sketch: Sketch | None = None, square: bool = True) -> Sketch:
-    """Add ``loops`` to a sketch on the view's plane, with joints and named sizes."""
+                      sketch: Sketch | None = None, square: bool = True,
+                      warnings: list | None = None) -> Sketch:
+    """Add ``loops`` to a sketch on the view's plane, with joints and named sizes; repairs of
+    an outline are said in ``warnings``."""
     sketch = sketch or Sketch(plane=mapping.plane)
     tol = max(0.5 * mapping.s, 1e-3)
     hole = 0
     outer_range = None
-    for loop in _without_overlapping_circles(loops):
-        loop = closed_loop(loop, tol / mapping.s)
+    for index, loop in enumerate(_without_overlapping_circles(loops)):
+        notes: list[str] = []
+        loop = closed_loop(loop, tol / mapping.s, notes, hull_ok=index == 0)
+        if warnings is not None:
+            warnings += [f"In the {mapping.role} view, {note}: check the preview."
+                         for note in notes]
+        if loop is None:
+            continue
         if square:
             loop = squared(loop, mapping.w, mapping.h, SQUARE_PX)
         if not loop_is_sane(loop, (2 * tol / mapping.s) ** 2):
@@ -390,7 +399,8 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     else:
         base = next((v for v in ortho if v.role == "front"), ortho[0])
         mapping = _ViewMapping(base, scale)
-        sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "")
+        sketch = _sketch_for_loops(base.profiles[0].loops, mapping, "",
+                                   warnings=plan.warnings)
         plan.features.append(Feature(
             name=f"{base.role.capitalize()}Outline", operation="pad", sketch=sketch,
             params={"length": extents[mapping.look], "direction": f"+{mapping.look}"},
@@ -406,7 +416,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
         loops = view.profiles[0].loops
         if axis is not None and view is axis.circular:
             loops = circular_loops(axis)
-        _sketch_for_loops(loops, mapping, f"{view.role}_", sketch)
+        _sketch_for_loops(loops, mapping, f"{view.role}_", sketch, warnings=plan.warnings)
         plan.features.append(Feature(
             name=f"{view.role.capitalize()}Silhouette", operation="pocket", sketch=sketch,
             params={"type": "through_all", "symmetric": True},

@@ -110,13 +110,15 @@ def _convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]
     return half(pts) + half(pts[::-1])
 
 
-def closed_loop(loop: Loop, tol: float) -> Loop:
+def closed_loop(loop: Loop, tol: float, notes: list | None = None,
+                hull_ok: bool = True) -> Loop | None:
     """The loop's primitives in chain order with gaps wider than ``tol`` bridged by lines and
     the chain closed back to its start. Circles are loops by themselves and pass unchanged.
 
     When the chain crosses or touches itself (a stray short stroke the chaining took in the
     wrong order), the shortest primitives are left out one by one until it does not; failing
-    that, the loop is the convex hull of its points, so a face can always be made."""
+    that, the loop is the convex hull of its points, so a face can always be made (None
+    instead when not ``hull_ok``). Either repair is said in ``notes``."""
     prims = [p for p in loop.primitives if isinstance(p, Circle) or p.length() > tol]
     if len(prims) <= 1 and all(isinstance(p, Circle) for p in prims):
         return Loop(prims)
@@ -133,10 +135,20 @@ def closed_loop(loop: Loop, tol: float) -> Loop:
         candidates.remove(short)
         trial, trial_path = _chain(candidates, tol)
         if is_simple(trial_path, tol * 1e-3):
+            if notes is not None:
+                notes.append(f"{len(prims) - len(candidates)} short stroke(s) that made the "
+                             "outline cross itself were left out")
             return Loop(trial)
     hull = _convex_hull(path)
     if len(hull) < 3:
         return Loop(chain)
+    if not hull_ok:
+        if notes is not None:
+            notes.append("an inner outline that crosses itself was left out")
+        return None
+    if notes is not None:
+        notes.append("the outline crosses itself and was replaced by its convex hull, so "
+                     "hollows in it are filled")
     return Loop([Line(*hull[i], *hull[(i + 1) % len(hull)], prims[0].line_type)
                  for i in range(len(hull))])
 
