@@ -53,3 +53,53 @@ def test_plate_with_callout_inside_the_top_view_keeps_its_two_holes(tmp_path):
     assert drop_text_circles(views, dims) == 1
     radii = sorted(loop.primitives[0].r for loop in _hole_loops(top))
     assert len(radii) == 2 and radii[0] == pytest.approx(radii[1], rel=0.02)
+
+
+def _with_detail_view(case_image, views, out_path):
+    """The drawing with a 2:1 detail of the top view's hole pasted top right inside its round
+    boundary, titled DETAIL A / SCALE 2 : 1 as drawings title them."""
+    from PIL import ImageDraw, ImageFont
+
+    sheet = Image.open(case_image).convert("RGB")
+    top = next(v for v in views if v.role == "top")
+    right = next(v for v in views if v.role == "right")
+    hole = max((p for p in top.primitives if isinstance(p, Circle)), key=lambda c: c.r)
+    x, y, w, h = top.box
+    cx, cy, half = x + hole.cx, y + h - hole.cy, int(2.5 * hole.r)
+    crop = sheet.crop((int(cx) - half, int(cy) - half, int(cx) + half, int(cy) + half))
+    crop = crop.resize((crop.width * 2, crop.height * 2), Image.NEAREST)
+    mask = Image.new("L", crop.size, 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, crop.width - 1, crop.height - 1), fill=255)
+    at = (right.box[0] + 40, y)
+    sheet.paste(crop, at, mask)
+    draw = ImageDraw.Draw(sheet)
+    draw.ellipse((at[0], at[1], at[0] + crop.width - 1, at[1] + crop.height - 1),
+                 outline="black", width=2)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22)
+    draw.text((at[0] + 10, at[1] + crop.height + 18), "DETAIL A", fill="black", font=font)
+    draw.text((at[0] + 10, at[1] + crop.height + 46), "SCALE 2 : 1", fill="black", font=font)
+    sheet.save(out_path)
+    return (at[0], at[1], crop.width, crop.height)
+
+
+@pytest.mark.usefixtures("App")
+def test_view_titled_detail_is_a_detail_view_and_the_part_is_unchanged(tmp_path):
+    from benchmarks import cases
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.options import JobOptions, read_image_file
+
+    case = cases.build(cases._case("plate", "simple", 0, "clean"), tmp_path)
+    plain = engine.analyse(JobOptions(images=[read_image_file(case.images[0])],
+                                      prompt=case.prompt))
+    detailed_png = tmp_path / "with_detail.png"
+    pasted = _with_detail_view(case.images[0], plain.views, detailed_png)
+    detailed = engine.analyse(JobOptions(images=[read_image_file(str(detailed_png))],
+                                         prompt=case.prompt))
+    roles = sorted(v.role for v in detailed.views if v.role != "pictorial")
+    assert roles == ["detail", "front", "right", "top"]
+    detail = next(v for v in detailed.views if v.role == "detail")
+    assert abs(detail.box[0] - pasted[0]) < 10 and abs(detail.box[1] - pasted[1]) < 10
+    assert any("'DETAIL A'" in w for w in detailed.warnings)
+    assert not any("lines up with no other view" in w for w in detailed.warnings)
+    assert detailed.scale.extents_mm == pytest.approx(plain.scale.extents_mm, rel=1e-3)
+    assert [f.name for f in detailed.plan.features] == [f.name for f in plain.plan.features]

@@ -189,11 +189,19 @@ def _read_dimensions(analysis: Analysis, images: list, cancel) -> float | None:
     try:
         from .dims import preview, read_dimensions, solve_scale
 
+        texts: list = []
         analysis.dimensions = read_dimensions(images, analysis.views, cancel,
-                                              analysis.options.prompt)
-        from .dims.text_marks import drop_text_circles
+                                              analysis.options.prompt, texts_read=texts)
+        from .dims.text_marks import drop_text_circles, label_views_from_titles
 
         drop_text_circles(analysis.views, analysis.dimensions)
+        named = [v for v in analysis.views if v.role == "unknown"]
+        said = label_views_from_titles(analysis.views, texts)
+        for view in named:
+            if view.role != "unknown":  # the drawing layer's "no role" warning is answered
+                analysis.warnings[:] = [w for w in analysis.warnings
+                                        if f"a view at {tuple(view.box)} " not in w]
+        analysis.warnings += said
     except ImportError as exc:  # the OCR packages are optional: size from the prompt instead
         detail = getattr(exc, "message", "") or runtime.install_command(
             ["rapidocr", "onnxruntime"])

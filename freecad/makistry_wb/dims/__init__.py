@@ -251,9 +251,10 @@ def _nearest_view(box: tuple[int, int, int, int], image_index: int,
 
 
 def read_dimensions(images: list[LoadedImage], views: list[plan.View],
-                    cancel: threading.Event | None = None, prompt: str = ""
-                    ) -> list[plan.Dimension]:
-    """Every dimension printed on the images, parsed and linked to the views' geometry."""
+                    cancel: threading.Event | None = None, prompt: str = "",
+                    texts_read: list | None = None) -> list[plan.Dimension]:
+    """Every dimension printed on the images, parsed and linked to the views' geometry.
+    ``texts_read``, when given, receives every text line read as (image index, TextBox)."""
     from . import arrows
 
     dims: list[plan.Dimension] = []
@@ -264,6 +265,8 @@ def read_dimensions(images: list[LoadedImage], views: list[plan.View],
         if cancel is not None and cancel.is_set():
             raise errors.Cancelled()
         texts = read_text(image)
+        if texts_read is not None:
+            texts_read += [(image_index, text) for text in texts]
         ink[image_index] = image.gray < 200
         annotations[image_index] = arrows.analyse(image.gray, views, image_index,
                                                   [t.box for t in texts])

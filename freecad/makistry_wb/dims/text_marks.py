@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Glyphs of printed text that the drawing layer took for geometry.
+"""What the printed text says about the views, once it is read.
 
 A call-out written inside a view ("2X Ø11") puts the Ø's ring among the part's lines, where it
 reads as a small hole. Once the dimensions are read, their text boxes say where the text is:
 circles that sit inside one are removed from the views (and the dimensions' references to the
-view's primitives follow the new numbering)."""
+view's primitives follow the new numbering).
+
+A view that lines up with no other and carries a title "DETAIL A" is a detail view (drawn at
+its own scale); one titled "SECTION A-A" is a section."""
 
 from __future__ import annotations
+
+import math
+import re
 
 from ..plan import Circle, Dimension, View
 
@@ -66,3 +72,40 @@ def drop_text_circles(views: list[View], dimensions: list[Dimension]) -> int:
                 dim.refs = [new_index[r] for r in dim.refs if r in new_index]
         removed += sum(glyphs)
     return removed
+
+
+_TITLES = (("detail", re.compile(r"\bDETAIL\s*[A-Z]{1,2}\b")),
+           ("section", re.compile(r"\bSECTION\s*([A-Z])\s*-\s*\1\b")))
+# A view's title sits under (or over) it, within this share of the view's larger side.
+TITLE_REACH = 0.6
+
+
+def _gap(box: tuple, view_box: tuple) -> float:
+    """Distance from the centre of ``box`` to ``view_box`` (0 inside)."""
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    vx, vy, vw, vh = view_box
+    return math.hypot(max(vx - cx, 0, cx - vx - vw), max(vy - cy, 0, cy - vy - vh))
+
+
+def label_views_from_titles(views: list[View], texts: list) -> list[str]:
+    """Views without a role whose title names them a detail or a section get that role.
+    ``texts``: (image index, text box) pairs as dims.read_dimensions gives them. Returns a
+    line for the report per view named."""
+    said = []
+    for view in views:
+        if view.role != "unknown":
+            continue
+        reach = TITLE_REACH * max(view.box[2], view.box[3])
+        titles = [(_gap(text.box, view.box), role, match.group(0))
+                  for index, text in texts if index == view.image_index
+                  for role, pattern in _TITLES
+                  for match in [pattern.search(text.text.upper())] if match]
+        titles = [t for t in titles if t[0] <= reach]
+        if not titles:
+            continue
+        _, role, title = min(titles)
+        view.role, view.confidence = role, 0.8
+        said.append(f"The view at {tuple(view.box)} is titled {title!r}: read as a {role} view "
+                    "and set aside (it is not one of the orthographic views the part is built "
+                    "from).")
+    return said
