@@ -66,7 +66,8 @@ class _Stages:
 
     def leave(self) -> None:
         if self._name:
-            self.timings[self._name] = round(time.perf_counter() - self._start, 4)
+            # A stage that timed its own parts (build: build, check, candidates) keeps them.
+            self.timings.setdefault(self._name, round(time.perf_counter() - self._start, 4))
             self._name = None
 
 
