@@ -37,8 +37,11 @@ def test_a_pocket_the_drawing_does_not_show_is_dropped(App, tmp_path):
     analysis = _analysis(tmp_path, "plate")
     clean = build_body(copy.deepcopy(analysis.plan), App.newDocument("clean")).Shape.Volume
     analysis.plan.features.append(_stray_pocket(analysis))
+    analysis.plan.warnings.append("a note made while planning")
     doc = App.newDocument("weighed")
     [body] = engine.build(analysis, doc)
+    assert App.ActiveDocument is not None and App.ActiveDocument.Name == doc.Name
+    assert "a note made while planning" in analysis.warnings
     assert body.Shape.Volume == pytest.approx(clean, rel=1e-6)
     chosen = [c for c in analysis.candidates if c["chosen"]]
     assert [c["reading"] for c in chosen] == ["without Pocket9"]

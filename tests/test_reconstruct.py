@@ -306,6 +306,23 @@ def test_overlapping_circles_are_glyphs_not_holes(doc):
     assert body.Shape.Volume == pytest.approx((125 * 75 - math.pi * 4 ** 2) * 8, rel=1e-3)
 
 
+def test_nested_hole_circles_cut_the_bore_not_the_counterbore_and_say_so(doc):
+    """Seen through the part, a counterbore's ring lies around its bore: only the bore goes
+    through, so the silhouette cuts the smaller circle, and the left-out ring is said."""
+    from freecad.makistry_wb.cad.build import build_body
+
+    views = [
+        View(role="front", box=(0, 0, 125, 8), profiles=[Profile([polygon(
+            [(0, 0), (125, 0), (125, 8), (0, 8)])])]),
+        View(role="top", box=(0, 0, 125, 75), profiles=[Profile([
+            polygon([(0, 0), (125, 0), (125, 75), (0, 75)]), Loop([Circle(62.5, 37.5, 4)]),
+            Loop([Circle(62.5, 37.5, 7)])])])]
+    plan, _ = plan_from_views(views, prompt="125 mm long")
+    body = build_body(plan, doc)
+    assert body.Shape.Volume == pytest.approx((125 * 75 - math.pi * 4 ** 2) * 8, rel=1e-3)
+    assert any("lies around a smaller one" in w for w in plan.warnings)
+
+
 def test_square_tube_with_centre_lines_is_not_turned(doc, tmp_path):
     """Front and top of a square tube are alike and symmetric about a centre line, as a
     shaft's are; its square end view says it is not round."""

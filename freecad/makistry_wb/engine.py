@@ -249,13 +249,14 @@ def build(analysis: Analysis, doc, container=None) -> list:
     start = time.perf_counter()
     if analysis.assembly is not None:
         return _build_assembly(analysis, doc, container, start)
+    planning = list(analysis.plan.warnings)  # said while planning; a build adds its own
     body = build_body(analysis.plan, doc, container=container, label=analysis.plan.name)
     analysis.timings_s["build"] = round(time.perf_counter() - start, 4)
     start = time.perf_counter()
     analysis.agreement = agreement(body.Shape, analysis.views, analysis.scale.mm_per_px)
     analysis.timings_s["check"] = round(time.perf_counter() - start, 4)
     start = time.perf_counter()
-    body = _choose_reading(analysis, doc, container, body)
+    body = _choose_reading(analysis, doc, container, body, planning)
     analysis.timings_s["candidates"] = round(time.perf_counter() - start, 4)
     analysis.warnings += [w for w in analysis.plan.warnings if w not in analysis.warnings]
     if len(body.Shape.Solids) > 1:
@@ -278,9 +279,10 @@ def _mean_agreement(scores: dict) -> float:
     return sum(s["score"] for s in scores.values()) / len(scores) if scores else 0.0
 
 
-def _choose_reading(analysis: Analysis, doc, container, body):
+def _choose_reading(analysis: Analysis, doc, container, body, planning: list[str]):
     """Build the other readings of the views (reconstruct.candidates) in a scratch document
-    when the planned one does not explain every view; keep the one that agrees best."""
+    when the planned one does not explain every view; keep the one that agrees best.
+    ``planning``: the plan's warnings from before its build, which every reading keeps."""
     import copy
 
     from .cad.build import build_body
@@ -297,16 +299,22 @@ def _choose_reading(analysis: Analysis, doc, container, body):
     if not readings:
         return body
     App = runtime.import_freecad()
+    active = App.ActiveDocument
     best = None
     for description, plan in readings:
         scratch = App.newDocument("MakistryCandidate", "candidate", True)
         try:
             shape = build_body(copy.deepcopy(plan), scratch).Shape
             scores = agreement(shape, analysis.views, analysis.scale.mm_per_px)
-        except errors.MakistryError:
+        except Exception as exc:  # a reading FreeCAD cannot build is no reading
+            analysis.candidates.append({"reading": description, "agreement": None,
+                                        "failed": f"{type(exc).__name__}: {exc}"[:200],
+                                        "chosen": False})
             continue
         finally:
             App.closeDocument(scratch.Name)
+            if active is not None:
+                App.setActiveDocument(active.Name)  # closing the scratch one left none
         mean = _mean_agreement(scores)
         # A reading that leaves lines of the drawing unexplained drops something it shows;
         # only lines the drawing does not have (precision) may be traded away.
@@ -322,6 +330,7 @@ def _choose_reading(analysis: Analysis, doc, container, body):
     body.removeObjectsFromDocument()
     doc.removeObject(body.Name)
     analysis.plan = plan
+    plan.warnings = list(planning)
     body = build_body(plan, doc, container=container, label=plan.name)
     analysis.agreement = scores
     analysis.candidates[0]["chosen"] = False

@@ -36,6 +36,7 @@ _EDGE_NOISE = "1|lI!-—_~一"
 _MAX_ASPECT = 18
 _UPRIGHT_SURE = 0.9
 _EDGE_UNSURE = 0.5
+_KIND_SIGNS = frozenset("RØ⌀MøΦ±")
 
 
 @dataclass
@@ -205,9 +206,12 @@ class OcrEngine:
             text, confidences, steps = text[:-1], confidences[:-1], steps[:-1]
         # Any character at either end the model is unsure of, after sure ones, is an arrowhead
         # or a line end inside the box ("12" beside its arrowheads read as "124").
-        while len(text) > 1 and confidences[-1] < _EDGE_UNSURE and min(confidences[:-1]) > 0.9:
+        # Never a sign that gives the value its kind (R5 is no 5), nor a decimal (12.5 is no 12).
+        while (len(text) > 2 and confidences[-1] < _EDGE_UNSURE and text[-2] not in ".,"
+               and min(confidences[:-1]) > 0.9):
             text, confidences, steps = text[:-1], confidences[:-1], steps[:-1]
-        while len(text) > 1 and confidences[0] < _EDGE_UNSURE and min(confidences[1:]) > 0.9:
+        while (len(text) > 2 and confidences[0] < _EDGE_UNSURE and text[0] not in _KIND_SIGNS
+               and min(confidences[1:]) > 0.9):
             text, confidences, steps = text[1:], confidences[1:], steps[1:]
         mean = float(np.mean(confidences)) if confidences else 0.0
         return "".join(text), mean, steps

@@ -74,7 +74,7 @@ def drop_text_circles(views: list[View], dimensions: list[Dimension]) -> int:
     return removed
 
 
-_TITLES = (("detail", re.compile(r"\bDETAIL\s*[A-Z]{1,2}\b")),
+_TITLES = (("detail", re.compile(r"\bDETAIL\s+[A-Z]{1,2}\b")),
            ("section", re.compile(r"\bSECTION\s*([A-Z])\s*-\s*\1\b")))
 # A view's title sits under (or over) it, within this share of the view's larger side.
 TITLE_REACH = 0.6

@@ -24,7 +24,6 @@ def _inferred(plan: PartPlan) -> list[int]:
 def _without(plan: PartPlan, drop: set[int]) -> PartPlan:
     other = copy.deepcopy(plan)
     other.features = [f for i, f in enumerate(other.features) if i not in drop]
-    other.warnings = []  # a build's warnings are its own; this reading has not been built
     return other
 
 

@@ -240,12 +240,9 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     tol = max(0.5 * mapping.s, 1e-3)
     hole = 0
     outer_range = None
-    for index, loop in enumerate(_without_overlapping_circles(loops)):
-        notes: list[str] = []
+    notes: list[str] = []
+    for index, loop in enumerate(_without_overlapping_circles(loops, notes)):
         loop = closed_loop(loop, tol / mapping.s, notes, hull_ok=index == 0)
-        if warnings is not None:
-            warnings += [f"In the {mapping.role} view, {note}: check the preview."
-                         for note in notes]
         if loop is None:
             continue
         if square:
@@ -264,24 +261,33 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
                     Constraint("Diameter", [first + offset], 2 * prim.r, f"{prefix}hole{hole}_d"))
     if outer_range:
         _add_extent_constraints(sketch, outer_range, prefix)
+    if warnings is not None:
+        warnings += [f"In the {mapping.role} view, {note}: check the preview." for note in notes]
     return sketch
 
 
-def _without_overlapping_circles(loops: list[Loop]) -> list[Loop]:
+def _without_overlapping_circles(loops: list[Loop], notes: list | None = None) -> list[Loop]:
     """The loops without hole circles that cross another hole circle (two holes cannot
     overlap: such circles are the glyphs of a printed value, an "8", read as holes, and a
-    sketch of crossing circles makes no face), nor the smaller of two nested ones. The first
-    loop is the outline and is always kept."""
+    sketch of crossing circles makes no face), nor the larger of two nested ones (seen
+    through the part, a counterbore's ring lies around its bore, and only the bore goes
+    through). The first loop is the outline and is always kept. What is left out is said in
+    ``notes``."""
     circles = [(i, loop.primitives[0]) for i, loop in enumerate(loops)
                if i > 0 and len(loop.primitives) == 1 and isinstance(loop.primitives[0], Circle)]
-    dropped = set()
+    dropped: dict[int, str] = {}
     for i, a in circles:
         for j, b in circles:
             d = math.dist((a.cx, a.cy), (b.cx, b.cy))
             if j == i or d >= a.r + b.r:
                 continue
-            if d > abs(a.r - b.r) or b.r > a.r or (b.r == a.r and j < i):
-                dropped.add(i)  # crossing, or inside a larger one
+            if d > abs(a.r - b.r):
+                dropped[i] = "crosses another"
+            elif a.r > b.r or (a.r == b.r and j < i):
+                dropped[i] = "lies around a smaller one"
+    if notes is not None:
+        notes += [f"a hole circle of radius {loops[i].primitives[0].r:.1f} px that {why} was "
+                  "left out" for i, why in sorted(dropped.items())]
     return [loop for i, loop in enumerate(loops) if i not in dropped]
 
 
