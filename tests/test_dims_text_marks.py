@@ -23,7 +23,10 @@ def test_circle_inside_a_text_box_is_dropped_and_references_renumbered():
                 profiles=[Profile([outline, Loop([hole]), Loop([Circle(120, 80, 4)])])])
     text = Dimension(value=11, kind="diameter", text="2X Ø11", view_index=0,
                      text_box=(205, 110, 60, 14), refs=[1])
-    assert drop_text_circles([view], [text]) == 1
+    on_glyph = Dimension(value=4, view_index=0, refs=[0])
+    on_glyph.pixels = 8.0  # as linking leaves it
+    assert drop_text_circles([view], [text, on_glyph]) == 1
+    assert on_glyph.refs == [] and on_glyph.pixels is None
     assert view.primitives == [hole]
     assert [loop.primitives for loop in view.profiles[0].inner] == [[hole]]
     assert text.refs == [0]

@@ -362,3 +362,20 @@ def test_outline_replaced_by_its_hull_is_said_and_an_inner_one_left_out():
     inner_notes = []
     assert closed_loop(Loop(outline), 1.0, inner_notes, hull_ok=False) is None
     assert inner_notes == ["an inner outline that crosses itself was left out"]
+
+
+def test_a_hexagon_or_square_end_view_is_not_round_but_a_coarse_circle_is():
+    from freecad.makistry_wb.reconstruct.revolve import _round_enough
+
+    def end_view(sides):
+        corners = [(50 + 50 * math.cos(2 * math.pi * k / sides + 0.1),
+                    50 + 50 * math.sin(2 * math.pi * k / sides + 0.1)) for k in range(sides)]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        shifted = [(x - min(xs), y - min(ys)) for x, y in corners]
+        return View(role="right", box=(0, 0, max(xs) - min(xs), max(ys) - min(ys)),
+                    profiles=[Profile([polygon(shifted)])])
+
+    assert not _round_enough(end_view(6))
+    assert not _round_enough(end_view(4))
+    assert _round_enough(end_view(10))
+    assert _round_enough(end_view(28))

@@ -69,7 +69,10 @@ def drop_text_circles(views: list[View], dimensions: list[Dimension]) -> int:
             ] if profile.loops else []
         for dim in dimensions:
             if dim.view_index == view_index:
-                dim.refs = [new_index[r] for r in dim.refs if r in new_index]
+                kept_refs = [new_index[r] for r in dim.refs if r in new_index]
+                if dim.refs and not kept_refs and getattr(dim, "pixels", None):
+                    dim.pixels = None  # it measured a glyph: no size for the scale
+                dim.refs = kept_refs
         removed += sum(glyphs)
     return removed
 

@@ -313,7 +313,13 @@ def axis_from_profiles(views: list[View], role_axes: dict) -> RevolveAxis | None
 def _round_enough(view: View) -> bool:
     """Whether the view's outline fills its box as a circle does (a square fills 27 % more;
     a circle read as a coarse polygon a little less)."""
-    polygon = view.profiles[0].loops[0].polygon()
+    loop = view.profiles[0].loops[0]
+    lines = [p for p in loop.primitives if isinstance(p, Line)]
+    perimeter = sum(p.length() for p in loop.primitives)
+    if (lines and len(lines) == len(loop.primitives) and len(lines) <= 6
+            and min(p.length() for p in lines) > 0.12 * perimeter):
+        return False  # a hexagon or a square: few long flats, bar stock, not turned
+    polygon = loop.polygon()
     area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1)
                    in zip(polygon, polygon[1:] + polygon[:1]))) / 2
     xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
