@@ -238,14 +238,14 @@ def _line_below(texts: list[TextBox], order: list[int], taken: set[int],
 
 def _nearest_view(box: tuple[int, int, int, int], image_index: int,
                   views: list[plan.View]) -> int | None:
-    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    from .text_marks import centre_gap
+
     best, best_distance = None, math.inf
     for index, view in enumerate(views):
         if view.image_index != image_index or view.role == "pictorial" or not view.primitives:
             continue
-        vx, vy, vw, vh = view.box
-        distance = math.hypot(max(vx - cx, 0, cx - vx - vw), max(vy - cy, 0, cy - vy - vh))
-        if distance < best_distance and distance < 0.8 * max(vw, vh) + 4 * box[3]:
+        distance = centre_gap(box, view.box)
+        if distance < best_distance and distance < 0.8 * max(view.box[2:]) + 4 * box[3]:
             best, best_distance = index, distance
     return best
 

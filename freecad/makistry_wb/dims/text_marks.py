@@ -15,6 +15,7 @@ import math
 import re
 
 from ..plan import Circle, Dimension, View
+from .link import _to_image
 
 # A glyph's ring is about as tall as the text line; a real hole's circle may run through a
 # text box only if it is much larger than the text.
@@ -22,13 +23,8 @@ GLYPH_SIZE_OF_TEXT_HEIGHT = 1.3
 MARGIN_PX = 2.0
 
 
-def _image_point(view: View, x: float, y: float) -> tuple[float, float]:
-    bx, by, _bw, bh = view.box
-    return bx + x, by + bh - y
-
-
 def _inside_text(view: View, circle: Circle, boxes: list) -> bool:
-    cx, cy = _image_point(view, circle.cx, circle.cy)
+    cx, cy = _to_image(view, circle.cx, circle.cy)
     for x, y, w, h in boxes:
         height = min(w, h)  # text at a right angle has its line height across
         if (x - MARGIN_PX <= cx <= x + w + MARGIN_PX and y - MARGIN_PX <= cy <= y + h + MARGIN_PX
@@ -83,7 +79,7 @@ _TITLES = (("detail", re.compile(r"\bDETAIL\s+[A-Z]{1,2}\b")),
 TITLE_REACH = 0.6
 
 
-def _gap(box: tuple, view_box: tuple) -> float:
+def centre_gap(box: tuple, view_box: tuple) -> float:
     """Distance from the centre of ``box`` to ``view_box`` (0 inside)."""
     cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
     vx, vy, vw, vh = view_box
@@ -99,7 +95,7 @@ def label_views_from_titles(views: list[View], texts: list) -> list[str]:
         if view.role != "unknown":
             continue
         reach = TITLE_REACH * max(view.box[2], view.box[3])
-        titles = [(_gap(text.box, view.box), role, match.group(0))
+        titles = [(centre_gap(text.box, view.box), role, match.group(0))
                   for index, text in texts if index == view.image_index
                   for role, pattern in _TITLES
                   for match in [pattern.search(text.text.upper())] if match]
