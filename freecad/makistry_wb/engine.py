@@ -19,6 +19,8 @@ from .options import JobOptions
 ProgressCallback = Callable[[float, str], None]
 # Printed values that must agree before they set the scale.
 MIN_DIMENSIONS = 2
+# Circles of a printed diameter's size within this many pixels of radius are its other holes.
+SAME_HOLE_PX = 1.0
 
 
 @dataclass
@@ -140,15 +142,40 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     printed = [(d.axis, d.value * (25.4 if d.unit == "in" else 1.0))
                for d in analysis.dimensions_used
                if d.kind == "linear" and d.axis in ("x", "y", "z")]
+    exact = {"measured": _measured(analysis.dimensions_used, drawing.views),
+             # Round numbers are a drawing's (in millimetres); a sketch or a photo is not exact.
+             "round_sizes": all(kind == "drawing" for kind in analysis.kinds)
+             and not any(d.unit == "in" for d in analysis.dimensions_used)}
     analysis.plan, analysis.scale = plan_from_views(
         drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed,
-        dimension_values=analysis.dimension_values)
-    _plan_components(analysis, drawing.views, scale_from_dimensions, printed)
+        dimension_values=analysis.dimension_values, **exact)
+    _plan_components(analysis, drawing.views, scale_from_dimensions, printed, exact)
     stages.leave()
     return analysis
 
 
-def _plan_components(analysis: Analysis, views: list, mm_per_px, printed) -> None:
+def _measured(dimensions: list, views: list) -> list:
+    """What the used dimensions measure, for the plan's exact sizes: (view, direction, end,
+    end, mm) for a span; (view, circle, mm) for each circle of a printed diameter's size."""
+    from .plan import Circle
+
+    found = []
+    for dim in dimensions:
+        if dim.view_index is None or not dim.refs or dim.view_index >= len(views):
+            continue
+        view = views[dim.view_index]
+        mm = dim.value * (25.4 if dim.unit == "in" else 1.0)
+        ends, direction = getattr(dim, "ends", ()), getattr(dim, "direction", None)
+        if dim.kind == "linear" and len(ends) == 2 and direction in ("x", "y"):
+            found.append((view, direction, ends[0], ends[1], mm))
+        elif dim.kind == "diameter" and isinstance(view.primitives[dim.refs[0]], Circle):
+            linked = view.primitives[dim.refs[0]]
+            found += [(view, circle, mm) for circle in view.primitives
+                      if isinstance(circle, Circle) and abs(circle.r - linked.r) <= SAME_HOLE_PX]
+    return found
+
+
+def _plan_components(analysis: Analysis, views: list, mm_per_px, printed, exact: dict) -> None:
     """Assembly mode: one plan per separate component. Standard mode: say when the drawing
     shows several, of which the one body is built from the named views only."""
     from .reconstruct.components import plan_components, split_components
@@ -163,7 +190,7 @@ def _plan_components(analysis: Analysis, views: list, mm_per_px, printed) -> Non
         return
     split = plan_components(views, options.prompt, analysis.plan.name, mm_per_px=mm_per_px,
                             printed=printed, dimension_values=analysis.dimension_values,
-                            warnings=analysis.warnings)
+                            warnings=analysis.warnings, **exact)
     if split is not None:
         analysis.assembly, analysis.scale, analysis.component_views = split
         # The drawing layer names one component's views; the others are no longer unexplained.
@@ -422,7 +449,9 @@ def report_for(analysis: Analysis | None, options: JobOptions, parts=(), outputs
         if analysis.scale is not None:
             report["scale"] = {"mm_per_px": analysis.scale.mm_per_px,
                                "source": analysis.scale.source,
-                               "extents_mm": analysis.scale.extents_mm}
+                               "extents_mm": analysis.scale.extents_mm,
+                               "exact_from_values": analysis.scale.exact_from_values,
+                               "rounded_to_mm": analysis.scale.grid_mm}
         report["timings_s"] = dict(analysis.timings_s)
         report["agreement"] = dict(analysis.agreement)
         report["candidates"] = list(analysis.candidates)

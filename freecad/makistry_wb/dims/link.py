@@ -41,6 +41,7 @@ class Quantity:
     refs: list[int]
     anchor: tuple[float, float, float, float]  # image box (x0, y0, x1, y1) of what it measures
     overall: bool = False  # the view's whole width or height
+    ends: tuple[float, float] = ()  # a span's two coordinates along its direction (view px)
 
 
 def _to_image(view: plan.View, x: float, y: float) -> tuple[float, float]:
@@ -135,7 +136,7 @@ def quantities(view: plan.View) -> list[Quantity]:
                     anchor = (bx, by + bh - b, bx + bw, by + bh - a)
                 lo, hi = (xmin, xmax) if axis == "x" else (ymin, ymax)
                 overall = abs(a - lo) <= _COORD_MERGE_PX and abs(b - hi) <= _COORD_MERGE_PX
-                found.append(Quantity(b - a, "span", axis, refs, anchor, overall))
+                found.append(Quantity(b - a, "span", axis, refs, anchor, overall, (a, b)))
     for index, prim in enumerate(view.primitives):
         if isinstance(prim, (plan.Circle, plan.Arc)) and _MIN_PIXELS <= prim.r * 2 <= 1.05 * max(
                 bw, bh):
@@ -344,8 +345,7 @@ def link(dims: list[plan.Dimension], views: list[plan.View],
                 quantity = table.items[candidates[k]]
                 cost[k] -= 0.15 * extension_lines(quantity, dim.text_box, view, mask)
         best = table.items[candidates[int(np.argmin(cost))]]
-        dim.refs = list(best.refs)
-        dim.pixels = best.pixels  # type: ignore[attr-defined]  # kept for solve_scale
+        _keep_measure(dim, best)
         if best.direction is not None:
             axes = ROLE_AXES.get(view.role)
             if axes:
@@ -477,12 +477,19 @@ def _link_span(dim: plan.Dimension, pair: tuple[str, float, float, float], image
         return False  # nothing there, or only in a view far from the dimension line
     view_index, quantity = best
     dim.view_index = view_index
-    dim.refs = list(quantity.refs)
-    dim.pixels = quantity.pixels  # type: ignore[attr-defined]
+    _keep_measure(dim, quantity)
     dim.direction = quantity.direction  # type: ignore[attr-defined]
     axes = ROLE_AXES.get(views[view_index].role)
     dim.axis = (axes[0] if axis == "x" else axes[1]) if axes else None
     return True
+
+
+def _keep_measure(dim: plan.Dimension, quantity: Quantity) -> None:
+    """What the value measures: refs, its length in pixels (for the scale) and, for a span,
+    its two ends in view coordinates (for the sizes the value makes exact)."""
+    dim.refs = list(quantity.refs)
+    dim.pixels = quantity.pixels  # type: ignore[attr-defined]
+    dim.ends = quantity.ends  # type: ignore[attr-defined]
 
 
 def _view_between(views: list[plan.View], target: int, k: int, ends: tuple[float, float],

@@ -229,7 +229,8 @@ def _union_views(components: list[Component]) -> list[View]:
 
 def plan_components(views: list[View], prompt: str = "", name: str = "Part",
                     mm_per_px: Optional[float] = None, printed: list = (),
-                    dimension_values: int = 0, warnings: Optional[list] = None
+                    dimension_values: int = 0, warnings: Optional[list] = None,
+                    measured: list = (), round_sizes: bool = False
                     ) -> Optional[Tuple[AssemblyPlan, ScaleInfo, List[List[View]]]]:
     """One PartPlan per component at one scale (the whole drawing's), placed where the drawing
     shows it, and each component's views; None when the drawing shows a single component.
@@ -248,7 +249,8 @@ def plan_components(views: list[View], prompt: str = "", name: str = "Part",
     for number, component in enumerate(components, start=1):
         part, _scale = plan_from_views(component.views, thickness, f"{name}_{number}",
                                        mm_per_px=scale.mm_per_px, printed=printed,
-                                       dimension_values=dimension_values)
+                                       dimension_values=dimension_values,
+                                       measured=measured, round_sizes=round_sizes)
         position = tuple((component.ranges[a][0] - lows[a]) * scale.mm_per_px
                          if a in component.ranges else 0.0 for a in "xyz")
         assembly.parts.append(AssemblyPart(part, Placement(position=position)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
+from .levels import AxisLevels, Span, grid_for
 from .loops import closed_loop, loop_is_sane, squared
 from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
@@ -50,6 +51,12 @@ EXTENT_MATCH = 0.03
 CHAIN_MATCH = 0.006
 # Outline edges this close (pixels) to horizontal or vertical are made exactly so.
 SQUARE_PX = 1.5
+# How far a turned part's outline in a second profile view is kept off the revolution.
+CLEARANCE_MM = 0.001
+# Outline edges this short (pixels) are jags of the scan; their neighbours are joined instead.
+JAG_PX = 1.5
+# Edges shorter than this (pixels) set no level of their own.
+LEVEL_EDGE_PX = 8.0
 # Distinct printed values that must agree before they overrule the prompt's size.
 TRUSTED_DIMENSION_VALUES = 3
 
@@ -61,9 +68,26 @@ class ScaleInfo:
     extents_mm: dict[str, float] = field(default_factory=dict)
     # Per model axis, where a printed overall size fixes the extent exactly.
     axis_mm_per_px: dict[str, float] = field(default_factory=dict)
+    # Per model axis, raw mm from the low side -> exact mm (printed values, round numbers).
+    levels: dict[str, AxisLevels] = field(default_factory=dict)
+    grid_mm: float | None = None  # what sizes no value gives were rounded to
+    fixed: set[str] = field(default_factory=set)  # axes whose extent a value or the prompt gives
+    exact_from_values: int = 0  # levels and diameters a printed value made exact
+    # Per view (id), printed diameters of its circles (by _circle_key).
+    diameters: dict[int, dict[tuple, float]] = field(default_factory=dict)
 
     def along(self, axis: str) -> float:
         return self.axis_mm_per_px.get(axis, self.mm_per_px)
+
+    def exact(self, axis: str, mm: float) -> float:
+        levels = self.levels.get(axis)
+        return levels(mm) if levels else mm
+
+    def diameter(self, size: float) -> float:
+        """A diameter no value gives, on the grid when there is one."""
+        if not self.grid_mm:
+            return size
+        return max(round(size / self.grid_mm) * self.grid_mm, self.grid_mm)
 
 
 def _ortho_views(views: list[View]) -> list[View]:
@@ -107,6 +131,8 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
             continue
         if scale is None:
             scale = ScaleInfo(size.value_mm / px, "prompt")
+            scale.fixed.add(max(extents, key=extents.get) if size.extent == "length"
+                            else size.extent)
         elif scale.source == "dimensions" and abs(px * scale.mm_per_px / size.value_mm - 1) > 0.05:
             # Few values that disagree with what the user says are more likely misreadings.
             trusted = dimension_values >= TRUSTED_DIMENSION_VALUES
@@ -116,6 +142,8 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
                 + ("drawing's values were used." if trusted else "prompt's size was used."))
             if not trusted:
                 scale = ScaleInfo(size.value_mm / px, "prompt")
+                scale.fixed.add(max(extents, key=extents.get) if size.extent == "length"
+                                else size.extent)
     if scale is None:
         scale = ScaleInfo(DEFAULT_LONGEST_MM / longest_px, "default")
         warnings.append(
@@ -133,6 +161,7 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
             exact = min(matches, key=lambda mm: abs(mm - measured))
             scale.axis_mm_per_px[axis] = exact / extents[axis]
             scale.extents_mm[axis] = exact
+            scale.fixed.add(axis)
     missing = [axis for axis in "xyz" if axis not in scale.extents_mm]
     for axis in missing:
         depth = thickness_mm or DEFAULT_DEPTH_RATIO * max(scale.extents_mm.values())
@@ -152,6 +181,8 @@ class _ViewMapping:
         (self.ax, self.sx), (self.ay, self.sy), self.look = ROLE_AXES[view.role]
         self.plane, self.px, self.py = PLANE_FOR_AXIS[self.look]
         self.w, self.h = view.box[2], view.box[3]
+        self.scale = scale
+        self.diameters = scale.diameters.get(id(view), {})
         self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
         self.k_look = scale.along(self.look)
         self.s = (self.kx + self.ky) / 2  # for radii and tolerances
@@ -159,28 +190,118 @@ class _ViewMapping:
         swapped = (self.ax, self.ay) != (self.px, self.py)
         self.mirrors = (self.sx * self.sy < 0) != swapped
 
+    def raw(self, x: float, y: float) -> dict[str, float]:
+        """Model mm from the part's low side along the view's two axes, as drawn."""
+        return {self.ax: (x if self.sx > 0 else self.w - x) * self.kx,
+                self.ay: (y if self.sy > 0 else self.h - y) * self.ky}
+
     def point(self, x: float, y: float) -> tuple[float, float]:
-        model = {
-            self.ax: (x if self.sx > 0 else self.w - x) * self.kx,
-            self.ay: (y if self.sy > 0 else self.h - y) * self.ky,
-        }
+        model = {axis: self.scale.exact(axis, mm) for axis, mm in self.raw(x, y).items()}
         return (model[self.px], model[self.py])
 
-    def primitive(self, prim):
+    def primitive(self, prim, ends: dict | None = None):
+        """The primitive in sketch mm; ``ends`` ({1: point, 2: point}, view pixels) moves its
+        start or end onto a joint it shares with a neighbour."""
+        ends = ends or {}
         if isinstance(prim, Line):
-            (x0, y0), (x1, y1) = self.point(prim.x0, prim.y0), self.point(prim.x1, prim.y1)
+            x0, y0 = self.point(*ends.get(1, prim.start()))
+            x1, y1 = self.point(*ends.get(2, prim.end()))
             return Line(x0, y0, x1, y1, prim.line_type)
         cx, cy = self.point(prim.cx, prim.cy)
         r = prim.r * self.s
         if isinstance(prim, Circle):
+            printed = self.diameters.get(_circle_key(prim))
+            if printed:
+                r = printed / 2
+            else:
+                r = self.scale.diameter(2 * r) / 2
             return Circle(cx, cy, r, prim.line_type)
-        start, end = self.point(*prim.start()), self.point(*prim.end())
+        start, end = self.point(*ends.get(1, prim.start())), self.point(*ends.get(2, prim.end()))
         if self.mirrors:
             start, end = end, start
         cx, cy, r = _circle_through(start, end, (cx, cy))
         a0 = math.degrees(math.atan2(start[1] - cy, start[0] - cx)) % 360.0
         a1 = math.degrees(math.atan2(end[1] - cy, end[0] - cx)) % 360.0
         return Arc(cx, cy, r, a0, a1, prim.line_type)
+
+
+def _circle_key(circle: Circle) -> tuple[float, float, float]:
+    return (round(circle.cx, 1), round(circle.cy, 1), round(circle.r, 1))
+
+
+def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_sizes: bool = False,
+               turned_axis: str | None = None) -> None:
+    """Set ``scale.levels`` (and printed diameters): the levels the views' line work stops at,
+    made exact by the printed values that measure them (``measured``: (view, view direction
+    "x"/"y", end, end, mm) for spans, (view, circle, mm) for diameters), else rounded to the
+    grid when ``round_sizes`` and the drawing is fine enough; across a ``turned_axis``, levels
+    round as diameters. Extents a value or the prompt gives (``scale.fixed``) stay as they are."""
+    scale.grid_mm = grid_for(scale.mm_per_px) if round_sizes and scale.source != "default" \
+        else None
+    levels: dict[str, list[float]] = {"x": [], "y": [], "z": []}
+    spans: dict[str, list[Span]] = {"x": [], "y": [], "z": []}
+    mappings = {id(view): _ViewMapping(view, scale) for view in views}
+    for view in views:
+        mapping = mappings[id(view)]
+        for prim in view.primitives:
+            for point, axes in _level_points(prim, mapping):
+                for axis, mm in mapping.raw(*point).items():
+                    if axis in axes:
+                        levels[axis].append(mm)
+    for item in measured:
+        mapping = mappings.get(id(item[0]))
+        if mapping is None:
+            continue
+        if len(item) == 3:  # a printed diameter of one of the view's circles
+            _view, circle, mm = item
+            scale.diameters.setdefault(id(item[0]), {})[_circle_key(circle)] = mm
+            scale.exact_from_values += 1
+            continue
+        _view, direction, a, b, mm = item
+        ends = [mapping.raw(a, 0.0) if direction == "x" else mapping.raw(0.0, a),
+                mapping.raw(b, 0.0) if direction == "x" else mapping.raw(0.0, b)]
+        axis = mapping.ax if direction == "x" else mapping.ay
+        low, high = sorted(end[axis] for end in ends)
+        spans[axis].append(Span(low, high, mm))
+    for axis, raw in levels.items():
+        if axis not in scale.extents_mm or not scale.grid_mm and not spans[axis]:
+            continue
+        extent_raw = _raw_extent(views, scale, axis)
+        extent = scale.extents_mm[axis]
+        if axis not in scale.fixed and scale.grid_mm:
+            extent = scale.diameter(extent)
+            scale.extents_mm[axis] = extent
+        snap = AxisLevels(raw, extent_raw, extent, scale.along(axis), spans[axis],
+                          scale.grid_mm, centre_diameters=turned_axis not in (None, axis))
+        scale.levels[axis] = snap
+        scale.exact_from_values += snap.from_values
+
+
+def _level_points(prim, mapping: _ViewMapping) -> list:
+    """(point, model axes) where the line work stops: a straight edge along one view axis sets
+    a level across it; a slanted edge (a chamfer) or a round's tangent points set both. Short
+    pieces (a curve drawn as a polyline) set none: their ends move with the levels around."""
+    if prim.line_type == "centre" or isinstance(prim, Circle) or \
+            prim.length() < LEVEL_EDGE_PX:
+        return []  # circle centres, too, move with the levels around them
+    both = {mapping.ax, mapping.ay}
+    if isinstance(prim, Line):
+        dx, dy = abs(prim.x1 - prim.x0), abs(prim.y1 - prim.y0)
+        if dx <= 0.05 * dy:
+            both = {mapping.ax}
+        elif dy <= 0.05 * dx:
+            both = {mapping.ay}
+    return [(prim.start(), both), (prim.end(), both)]
+
+
+def _raw_extent(views: list[View], scale: ScaleInfo, axis: str) -> float:
+    """The part's extent along ``axis`` as the views draw it (mm, before making exact)."""
+    sizes = []
+    for view in views:
+        (ax, _), (ay, _), _ = ROLE_AXES[view.role]
+        sizes += [view.box[2] * scale.along(ax)] if ax == axis else []
+        sizes += [view.box[3] * scale.along(ay)] if ay == axis else []
+    return statistics.median(sizes) if sizes else scale.extents_mm[axis]
 
 
 def _circle_through(start, end, centre) -> tuple[float, float, float]:
@@ -250,7 +371,12 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
         if not loop_is_sane(loop, (2 * tol / mapping.s) ** 2):
             continue
         first = len(sketch.geometry)
-        mapped = [mapping.primitive(p) for p in loop.primitives]
+        # A step of a pixel or so (a jag of the scan, often turning back) is no edge: its
+        # neighbours meet instead, so making sizes exact cannot fold the outline over it.
+        primitives = [p for i, p in enumerate(loop.primitives) if not _jag(loop.primitives, i)]
+        joints = _joints(primitives, max(tol / mapping.s, JAG_PX))
+        mapped = [m for m in (mapping.primitive(p, joints[i]) for i, p in enumerate(primitives))
+                  if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
         sketch.geometry.extend(mapped)
         sketch.constraints += _loop_constraints(sketch.geometry, first, len(mapped), tol)
         outer_range = outer_range or range(first, first + len(mapped))
@@ -264,6 +390,43 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     if warnings is not None:
         warnings += [f"In the {mapping.role} view, {note}: check the preview." for note in notes]
     return sketch
+
+
+def _jag(primitives: list, index: int) -> bool:
+    """A line a pixel or so long that does not carry on the line before it."""
+    prim, before = primitives[index], primitives[index - 1]
+    if not isinstance(prim, Line) or prim.length() > JAG_PX or len(primitives) <= 4:
+        return False
+    if isinstance(before, Line) and before.length() > 0 and prim.length() > 0:
+        # Oriented through the joint, whichever way each was read.
+        _, a_far, joint, b_far = min(
+            (math.dist(a, b), a_other, a, b_other)
+            for a, a_other in ((before.start(), before.end()), (before.end(), before.start()))
+            for b, b_other in ((prim.start(), prim.end()), (prim.end(), prim.start())))
+        u = (joint[0] - a_far[0], joint[1] - a_far[1])
+        v = (b_far[0] - joint[0], b_far[1] - joint[1])
+        return (u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v) or 1.0) < 0.98
+    return True
+
+
+def _joints(primitives: list, tol_px: float) -> list[dict]:
+    """Per primitive, the ends it shares with the next and the previous one (within
+    ``tol_px``), each pair moved to their middle: mapped once, they stay joined however the
+    sizes are made exact."""
+    ends: list[dict] = [{} for _ in primitives]
+    count = len(primitives)
+    for g in range(count if count > 1 else 0):
+        h = (g + 1) % count
+        pairs = [(math.dist(pa, pb), pos_a, pos_b, pa, pb)
+                 for pos_a, pa in _endpoints(primitives[g])
+                 for pos_b, pb in _endpoints(primitives[h])]
+        if not pairs:
+            continue
+        d, pos_a, pos_b, pa, pb = min(pairs)
+        if d <= tol_px:
+            middle = ((pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2)
+            ends[g][pos_a] = ends[h][pos_b] = middle
+    return ends
 
 
 def _without_overlapping_circles(loops: list[Loop], notes: list | None = None) -> list[Loop]:
@@ -339,6 +502,31 @@ def _revolution_feature(axis: RevolveAxis, scale: ScaleInfo) -> Feature:
                   f"{profile.role} view outline symmetric about the axis"])
 
 
+def _clear_of_revolution(sketch: Sketch, mapping: _ViewMapping, turning: str,
+                         extents: dict[str, float]) -> None:
+    """Move a turned part's outline in another profile view off the revolution by a micron
+    (away from the axis): with exact sizes the two coincide, and OCC's booleans fail on faces
+    that only touch. A keyway's notch still cuts."""
+    k = 1 if mapping.px == turning else 0  # the sketch coordinate across the axis
+    middle = extents[(mapping.px, mapping.py)[k]] / 2
+
+    def away(point):
+        value = point[k]
+        shift = CLEARANCE_MM if value > middle + 1e-9 else -CLEARANCE_MM if value < middle - 1e-9 \
+            else 0.0
+        return (point[0] + shift, point[1]) if k == 0 else (point[0], point[1] + shift)
+
+    for g in range(4, len(sketch.geometry)):  # after the margin
+        prim = sketch.geometry[g]
+        if isinstance(prim, Line):
+            (x0, y0), (x1, y1) = away(prim.start()), away(prim.end())
+            sketch.geometry[g] = Line(x0, y0, x1, y1, prim.line_type)
+        elif isinstance(prim, Arc):
+            cx, cy = away((prim.cx, prim.cy))
+            sketch.geometry[g] = Arc(cx, cy, prim.r, prim.start_deg, prim.end_deg,
+                                     prim.line_type)
+
+
 def _hold_on_axis(sketch: Sketch, axis_index: int) -> None:
     """The profile's edges along the axis stay on it when the sketch is solved: a solver that
     moved one a hair across would make the Revolution fail (the axis crossing the sketch)."""
@@ -377,7 +565,7 @@ def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
     else:
         sketch = _sketch_for_loops([floor.loop], mapping, f"pocket{number}_")
     sketch.offset = near
-    depth = abs(near - floor.level_px * mapping.k_look)
+    depth = abs(near - scale.exact(mapping.look, floor.level_px * mapping.k_look))
     return Feature(
         name=f"Pocket{number}", operation="pocket", sketch=sketch,
         params={"length": depth, "direction": f"{'-' if side > 0 else '+'}{mapping.look}"},
@@ -386,8 +574,10 @@ def _floor_pocket(floor: Floor, number: int, scale: ScaleInfo,
 
 def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
                     mm_per_px: float | None = None, printed: list[tuple[str, float]] = (),
-                    dimension_values: int = 0) -> tuple[PartPlan, ScaleInfo]:
-    """The visual hull of the orthographic views as a PartPlan, and the scale it used."""
+                    dimension_values: int = 0, measured: list = (),
+                    round_sizes: bool = False) -> tuple[PartPlan, ScaleInfo]:
+    """The visual hull of the orthographic views as a PartPlan, and the scale it used.
+    ``measured`` and ``round_sizes`` make the sizes exact (see ``make_exact``)."""
     ortho = _ortho_views(views)
     if not ortho:
         raise MakistryError(
@@ -396,9 +586,9 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
     scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed, dimension_values)
-    extents = scale.extents_mm
-
     axis = find_axis(ortho, ROLE_AXES) or axis_from_profiles(ortho, ROLE_AXES)
+    make_exact(ortho, scale, measured, round_sizes, axis.axis if axis else None)
+    extents = scale.extents_mm
     if axis is not None:
         base = axis.profile
         plan.features.append(_revolution_feature(axis, scale))
@@ -421,8 +611,13 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
         sketch.constraints += _loop_constraints(sketch.geometry, 0, 4, 1e-6)
         loops = view.profiles[0].loops
         if axis is not None and view is axis.circular:
-            loops = circular_loops(axis)
+            # Round already: only its holes cut (its outline would touch the revolved faces).
+            w, h = view.box[2], view.box[3]
+            loops = [polygon_loop([(-2, -2), (w + 2, -2), (w + 2, h + 2), (-2, h + 2)]),
+                     *circular_loops(axis)[1:]]
         _sketch_for_loops(loops, mapping, f"{view.role}_", sketch, warnings=plan.warnings)
+        if axis is not None and view is not axis.circular:
+            _clear_of_revolution(sketch, mapping, axis.axis, extents)
         plan.features.append(Feature(
             name=f"{view.role.capitalize()}Silhouette", operation="pocket", sketch=sketch,
             params={"type": "through_all", "symmetric": True},
