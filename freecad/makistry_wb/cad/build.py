@@ -235,9 +235,8 @@ def _thickness(body, feature: Feature, sketch):
     base = body.Tip
     body.Document.recompute()  # the face to remove is chosen on the part as built so far
     face = _open_face(base.Shape, feature.params["open_axis"], feature.params["open_low"])
-    if face is None:
-        raise errors.MakistryError(
-            errors.BUILD_FAILED, f"{feature.name}: the part has no flat face to leave open.")
+    if face is None:  # nothing to leave open: said by the caller
+        return None
     thickness = body.newObject("PartDesign::Thickness", feature.name)
     thickness.Base = (base, [f"Face{face + 1}"])
     thickness.Value = feature.params["thickness"]
@@ -311,7 +310,12 @@ def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
             raise errors.MakistryError(
                 errors.BUILD_FAILED, f"Operation {feature.operation!r} is not supported yet.")
         sketch = _make_sketch(body, feature, plan.warnings) if feature.sketch else None
-        built.append((feature, operation(body, feature, sketch), sketch))
+        obj = operation(body, feature, sketch)
+        if obj is None:
+            plan.warnings.append(f"{feature.name} ({', '.join(feature.evidence)}) found no face "
+                                 "to build on and was left out.")
+            continue
+        built.append((feature, obj, sketch))
         if sketch is not None:
             sketch.Visibility = False
     _link_overall_sizes(built, plan.warnings)

@@ -280,7 +280,7 @@ def inner_loop(vs: ViewShell, thickness_px: float) -> Loop | None:
     if not contours:
         return None
     contour = max(contours, key=cv2.contourArea)
-    approx = cv2.approxPolyDP(contour, 0.5 * RASTER, True).reshape(-1, 2)
+    approx = cv2.approxPolyDP(contour, 1.0 * RASTER, True).reshape(-1, 2)
     points = [(x / RASTER - pad, height - pad - y / RASTER) for x, y in approx]
     if len(points) < 3:
         return None

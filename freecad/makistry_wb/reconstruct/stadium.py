@@ -143,7 +143,7 @@ def round_end_features(ends: RoundEnds, scale, inner=None, thickness_mm: float =
     features = [Feature(name="Middle", operation="pad", sketch=sketch,
                         params={"length": length - width, "direction": f"+{ends.length_axis}"},
                         evidence=[f"{view.role} view outline"])]
-    outline = view.profiles[0].loops[0].polygon(arc_step_deg=3.0)
+    outline = view.profiles[0].loops[0].polygon(arc_step_deg=10.0)
     for number, offset in enumerate((width / 2, length - width / 2), start=1):
         features.append(_revolved(view, outline, scale, offset, f"RoundEnd{number}",
                                   "revolution", why))
