@@ -200,7 +200,28 @@ def _revolution(body, feature: Feature, sketch):
     revolution.Profile = sketch
     revolution.ReferenceAxis = (sketch, ["Axis0"])
     revolution.Angle = feature.params.get("angle", 360.0)
+    _turn_toward(revolution, feature, sketch)
     return revolution
+
+
+def _turn_toward(obj, feature: Feature, sketch) -> None:
+    """A part turn sets off towards the plan's ``toward`` (e.g. "+x"): the profile's points
+    move along the axis crossed with their offset from it (right-handed about the axis)."""
+    toward = feature.params.get("toward")
+    if not toward:
+        return
+    sketch.recompute()
+    axis = next(g for i, g in enumerate(sketch.Geometry) if sketch.getConstruction(i))
+    rotation = sketch.Placement.Rotation
+    direction = rotation.multVec(axis.EndPoint - axis.StartPoint)
+    origin = rotation.multVec(axis.StartPoint)
+    points = [v.Point for v in sketch.Shape.Vertexes]
+    point = max((rotation.multVec(p) for p in points),
+                key=lambda p: (p - origin).cross(direction).Length)
+    motion = direction.cross(point - origin)
+    wanted = App.Vector(0, 0, 0)
+    setattr(wanted, toward[1], 1.0 if toward[0] == "+" else -1.0)
+    obj.Reversed = motion.dot(wanted) > 0  # PartDesign turns the other way round
 
 
 def _groove(body, feature: Feature, sketch):
@@ -209,6 +230,7 @@ def _groove(body, feature: Feature, sketch):
     groove.Profile = sketch
     groove.ReferenceAxis = (sketch, ["Axis0"])
     groove.Angle = feature.params.get("angle", 360.0)
+    _turn_toward(groove, feature, sketch)
     return groove
 
 

@@ -12,11 +12,12 @@ the plan (looking along the height) overrules this: its outline is then drawn.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from ..plan import Feature, Line, View
+from ..plan import Arc, Feature, Line, Loop, View
 from .pockets import _model_outline
-from .revolve import _crossings, half_outline, is_symmetric, polygon_loop
+from .revolve import _crossings, is_symmetric
 
 STATIONS = 24
 # The end view's profile at 90 % of its half width must be this much lower than its top.
@@ -104,26 +105,61 @@ def find_round_ends(views: list[View], role_axes: dict, along) -> RoundEnds | No
                      height)
 
 
-def _revolved(view: View, loop_points, scale, offset: float, name: str, operation: str,
-              evidence: list[str]) -> Feature:
-    """The half of ``loop_points`` (view coordinates) on the far side of the view's centre
-    line, turned a full turn about that line, in a sketch ``offset`` mm along the view's
-    axis. (A full turn: the half that falls inside the middle is inside it already.)"""
+def half_loop(loop: Loop, centre: float) -> Loop:
+    """The part of ``loop`` (view coordinates) right of the line x = ``centre``, arcs kept
+    as arcs, closed along that line."""
+    pieces = []
+    for prim in loop.primitives:
+        if isinstance(prim, Line):
+            a, b = prim.start(), prim.end()
+            if a[0] < centre and b[0] < centre:
+                continue
+            if a[0] < centre or b[0] < centre:
+                t = (centre - a[0]) / (b[0] - a[0])
+                m = (centre, a[1] + t * (b[1] - a[1]))
+                a, b = (m, b) if a[0] < centre else (a, m)
+            if math.dist(a, b) > 1e-9:
+                pieces.append(Line(*a, *b, prim.line_type))
+        elif isinstance(prim, Arc):
+            cuts = [0.0, prim.sweep_deg()]
+            ratio = (centre - prim.cx) / prim.r
+            if -1.0 < ratio < 1.0:
+                crossing = math.degrees(math.acos(ratio))
+                cuts += [rel for rel in ((crossing - prim.start_deg) % 360.0,
+                                         (-crossing - prim.start_deg) % 360.0)
+                         if 0.0 < rel < prim.sweep_deg()]
+            cuts.sort()
+            for a0, a1 in zip(cuts, cuts[1:]):
+                mid = math.radians(prim.start_deg + (a0 + a1) / 2)
+                if a1 - a0 > 1e-6 and prim.cx + prim.r * math.cos(mid) >= centre:
+                    pieces.append(Arc(prim.cx, prim.cy, prim.r, (prim.start_deg + a0) % 360.0,
+                                      (prim.start_deg + a1) % 360.0, prim.line_type))
+    on_axis = [p[1] for prim in pieces for p in (prim.start(), prim.end())
+               if abs(p[0] - centre) < 1e-6]
+    if len(on_axis) >= 2:
+        pieces.append(Line(centre, min(on_axis), centre, max(on_axis)))
+    return Loop(pieces)
+
+
+def _revolved(view: View, loop: Loop, scale, offset: float, name: str, operation: str,
+              evidence: list[str], toward: str) -> Feature:
+    """The half of ``loop`` (view coordinates) on one side of the view's centre line, turned
+    half a turn about that line towards ``toward`` (e.g. "+x"), in a sketch ``offset`` mm
+    along the view's axis."""
     from .hull import _hold_on_axis, _sketch_for_loops, _ViewMapping
 
     mapping = _ViewMapping(view, scale)
     xs = [p[0] for p in view.profiles[0].loops[0].polygon()]
     centre = (min(xs) + max(xs)) / 2
-    half = half_outline(loop_points, 0, centre)
-    sketch = _sketch_for_loops([polygon_loop(half)], mapping, "", square=False)
+    sketch = _sketch_for_loops([half_loop(loop, centre)], mapping, "", square=False)
     sketch.offset = offset
     axis = mapping.primitive(Line(centre, -view.box[3], centre, 2 * view.box[3]))
     index = len(sketch.geometry)
     sketch.construction.append(index)
     sketch.geometry.append(axis)
     _hold_on_axis(sketch, index)
-    return Feature(name=name, operation=operation, sketch=sketch, params={"angle": 360.0},
-                   evidence=evidence)
+    return Feature(name=name, operation=operation, sketch=sketch,
+                   params={"angle": 180.0, "toward": toward}, evidence=evidence)
 
 
 def round_end_features(ends: RoundEnds, scale, inner=None, thickness_mm: float = 0.0,
@@ -143,10 +179,11 @@ def round_end_features(ends: RoundEnds, scale, inner=None, thickness_mm: float =
     features = [Feature(name="Middle", operation="pad", sketch=sketch,
                         params={"length": length - width, "direction": f"+{ends.length_axis}"},
                         evidence=[f"{view.role} view outline"])]
-    outline = view.profiles[0].loops[0].polygon(arc_step_deg=10.0)
-    for number, offset in enumerate((width / 2, length - width / 2), start=1):
+    outline = view.profiles[0].loops[0]
+    turns = ((width / 2, f"-{ends.length_axis}"), (length - width / 2, f"+{ends.length_axis}"))
+    for number, (offset, toward) in enumerate(turns, start=1):
         features.append(_revolved(view, outline, scale, offset, f"RoundEnd{number}",
-                                  "revolution", why))
+                                  "revolution", why, toward))
     if inner is None:
         return features
     sketch = _sketch_for_loops([inner], mapping, "cavity_", square=False)
@@ -155,8 +192,7 @@ def round_end_features(ends: RoundEnds, scale, inner=None, thickness_mm: float =
     features.append(Feature(name="Cavity", operation="pocket", sketch=sketch,
                             params={"length": length - width,
                                     "direction": f"+{ends.length_axis}"}, evidence=evidence))
-    points = inner.polygon()
-    for number, offset in enumerate((width / 2, length - width / 2), start=1):
-        features.append(_revolved(view, points, scale, offset, f"CavityEnd{number}", "groove",
-                                  evidence))
+    for number, (offset, toward) in enumerate(turns, start=1):
+        features.append(_revolved(view, inner, scale, offset, f"CavityEnd{number}", "groove",
+                                  evidence, toward))
     return features
