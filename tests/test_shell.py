@@ -83,3 +83,28 @@ def test_light_cap_sample_is_a_shell_with_round_ends(samples_dir, tmp_path, App,
     assert not shape.isInside(V(box.XMin + 3, box.YMin + 3, box.ZMin + 3), 1e-6, True)
     assert not shape.isInside(V(box.Center.x, box.Center.y, box.ZMin + 1), 1e-6, True)
     assert shape.isInside(V(box.Center.x, box.Center.y, box.ZMax - 3), 1e-6, True)
+
+
+def test_offset_of_an_arch_keeps_its_arc_and_cuts_at_the_ceiling():
+    """An arch 100 wide, sides 40 high, a half circle of radius 50 on top, open at the bottom:
+    offset by 10 it is an arch 80 wide on a radius 40, carried 2 past the open edge; a ceiling
+    at 60 cuts its top flat."""
+    from freecad.makistry_wb.plan import Arc, Line, Loop
+    from freecad.makistry_wb.reconstruct.offset import offset_open
+
+    arch = Loop([Line(0, 0, 100, 0), Line(100, 0, 100, 40), Arc(50, 40, 50, 0, 180),
+                 Line(0, 40, 0, 0)])
+    inner = offset_open(arch, 10.0, 1, 0.0, 2.0, None)
+    arcs = [p for p in inner.primitives if isinstance(p, Arc)]
+    assert len(arcs) == 1 and arcs[0].r == pytest.approx(40.0)
+    assert (arcs[0].cx, arcs[0].cy) == pytest.approx((50.0, 40.0))
+    points = [q for p in inner.primitives for q in (p.start(), p.end())]
+    assert min(x for x, _ in points) == pytest.approx(10.0)
+    assert max(x for x, _ in points) == pytest.approx(90.0)
+    assert min(y for _, y in points) == pytest.approx(-2.0)
+    assert arcs[0].sweep_deg() == pytest.approx(180.0)
+    cut = offset_open(arch, 10.0, 1, 0.0, 2.0, 60.0)
+    points = [q for p in cut.primitives for q in (p.start(), p.end())]
+    assert max(y for _, y in points) == pytest.approx(60.0)
+    flat = [p for p in cut.primitives if isinstance(p, Line) and p.y0 == p.y1 == 60.0]
+    assert len(flat) == 1 and flat[0].length() == pytest.approx(2 * (40**2 - 20**2) ** 0.5)

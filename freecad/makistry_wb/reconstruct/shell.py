@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..plan import Circle, Line, Loop, View
+from .loops import _chain
+from .offset import offset_open
 from .revolve import polygon_loop
 
 SAMPLE_PX = 2.0
@@ -30,6 +32,7 @@ MAX_WALL_SHARE = 0.25
 # A dashed line stops anywhere within a dash: how far short of the open edge a wall may end.
 DASH_SLACK_PX = 24.0
 RASTER = 4  # sub-pixels per pixel for the offset outline
+OFFSET_AGREEMENT = 0.04  # how far the exact offset's area may be from the traced one's
 
 
 @dataclass
@@ -237,12 +240,35 @@ def _model_level(vs: ViewShell, role_axes: dict) -> float:
 def inner_loop(vs: ViewShell, thickness_px: float) -> Loop | None:
     """The view's inner outline: its outline offset inwards by the thickness, the open edge not
     counted (the inner outline runs a little past it, so a cut leaves no skin), cut at the
-    ceiling; in view coordinates."""
+    ceiling; in view coordinates. Lines and arcs stay lines and arcs (offset.py) when that
+    offset agrees with the one measured on pixels, else the pixels' outline."""
+    if vs.edge is None:
+        return None
+    traced = _traced_inner_loop(vs, thickness_px)
+    if traced is None:
+        return None
+    exact = offset_open(vs.view.profiles[0].loops[0], thickness_px, vs.edge.coord,
+                        vs.edge.value, _past(thickness_px), vs.ceiling)
+    if exact is not None and abs(_area(exact) / _area(traced) - 1.0) <= OFFSET_AGREEMENT:
+        return exact
+    return traced
+
+
+def _past(thickness_px: float) -> float:
+    return max(2.0, 0.1 * thickness_px)
+
+
+def _area(loop: Loop) -> float:
+    _, path = _chain(list(loop.primitives), 1.0)
+    return abs(0.5 * sum(x0 * y1 - x1 * y0
+                         for (x0, y0), (x1, y1) in zip(path, path[1:] + path[:1])))
+
+
+def _traced_inner_loop(vs: ViewShell, thickness_px: float) -> Loop | None:
+    """The inner outline measured on pixels: a distance transform of the filled outline."""
     import cv2
 
     view, edge = vs.view, vs.edge
-    if edge is None:
-        return None
     w, h = view.box[2], view.box[3]
     pad = int(math.ceil(2 * thickness_px)) + 4
     width, height = int(math.ceil(w)) + 2 * pad, int(math.ceil(h)) + 2 * pad
@@ -271,7 +297,7 @@ def inner_loop(vs: ViewShell, thickness_px: float) -> Loop | None:
     coords = np.indices(inner.shape)  # rows, columns
     view_coord = [(coords[1] / RASTER) - pad, height - pad - coords[0] / RASTER][edge.coord]
     outward = -1 if edge.value < 1.0 else 1
-    past = max(2.0, 0.1 * thickness_px)
+    past = _past(thickness_px)
     keep = (view_coord - edge.value) * outward <= past
     if vs.ceiling is not None:
         keep &= (view_coord - vs.ceiling) * outward >= 0
