@@ -153,8 +153,9 @@ def _drop_feature(body, obj, sketch) -> None:
     previous = getattr(obj, "BaseFeature", None)
     body.removeObject(obj)
     doc.removeObject(obj.Name)
-    body.removeObject(sketch)
-    doc.removeObject(sketch.Name)
+    if sketch is not None:
+        body.removeObject(sketch)
+        doc.removeObject(sketch.Name)
     if previous is not None:
         body.Tip = previous
     doc.recompute()
@@ -199,7 +200,72 @@ def _revolution(body, feature: Feature, sketch):
     revolution.Profile = sketch
     revolution.ReferenceAxis = (sketch, ["Axis0"])
     revolution.Angle = feature.params.get("angle", 360.0)
+    _turn_toward(revolution, feature, sketch)
     return revolution
+
+
+def _turn_toward(obj, feature: Feature, sketch) -> None:
+    """A part turn sets off towards the plan's ``toward`` (e.g. "+x"): the profile's points
+    move along the axis crossed with their offset from it (right-handed about the axis)."""
+    toward = feature.params.get("toward")
+    if not toward:
+        return
+    sketch.recompute()
+    axis = next(g for i, g in enumerate(sketch.Geometry) if sketch.getConstruction(i))
+    rotation = sketch.Placement.Rotation
+    direction = rotation.multVec(axis.EndPoint - axis.StartPoint)
+    origin = rotation.multVec(axis.StartPoint)
+    points = [v.Point for v in sketch.Shape.Vertexes]
+    point = max((rotation.multVec(p) for p in points),
+                key=lambda p: (p - origin).cross(direction).Length)
+    motion = direction.cross(point - origin)
+    wanted = App.Vector(0, 0, 0)
+    setattr(wanted, toward[1], 1.0 if toward[0] == "+" else -1.0)
+    obj.Reversed = motion.dot(wanted) > 0  # PartDesign turns the other way round
+
+
+def _groove(body, feature: Feature, sketch):
+    """Cut by turning the sketch about its first construction line."""
+    groove = body.newObject("PartDesign::Groove", feature.name)
+    groove.Profile = sketch
+    groove.ReferenceAxis = (sketch, ["Axis0"])
+    groove.Angle = feature.params.get("angle", 360.0)
+    _turn_toward(groove, feature, sketch)
+    return groove
+
+
+def _open_face(shape, axis: str, low: bool) -> int | None:
+    """Index of the largest flat face of ``shape`` on its low (or high) end along ``axis``,
+    facing out of the part that way."""
+    index = _AXIS_INDEX[axis]
+    box = shape.BoundBox
+    end = (box.XMin, box.YMin, box.ZMin)[index] if low else (box.XMax, box.YMax, box.ZMax)[index]
+    best, area = None, 0.0
+    for i, face in enumerate(shape.Faces):
+        if type(face.Surface).__name__ != "Plane":
+            continue
+        normal = face.normalAt(0, 0)
+        centre = face.CenterOfMass
+        if (abs(abs(normal[index]) - 1.0) < 1e-6 and (normal[index] < 0) == low
+                and abs(centre[index] - end) < 1e-3 and face.Area > area):
+            best, area = i, face.Area
+    return best
+
+
+def _thickness(body, feature: Feature, sketch):
+    """Hollow the part out inwards, the open face removed (PartDesign Thickness)."""
+    base = body.Tip
+    body.Document.recompute()  # the face to remove is chosen on the part as built so far
+    face = _open_face(base.Shape, feature.params["open_axis"], feature.params["open_low"])
+    if face is None:  # nothing to leave open: said by the caller
+        return None
+    thickness = body.newObject("PartDesign::Thickness", feature.name)
+    thickness.Base = (base, [f"Face{face + 1}"])
+    thickness.Value = feature.params["thickness"]
+    thickness.Reversed = True  # inwards
+    thickness.Mode = 0  # skin
+    thickness.Join = 1  # intersection: sharp inner corners, as drawn
+    return thickness
 
 
 # The model axes a sketch's x and y measure, per plane.
@@ -249,7 +315,8 @@ def _link_overall_sizes(built: list, warnings: list[str]) -> None:
             follow(obj, "Length", direction[1], float(feature.params["length"]))
 
 
-_OPERATIONS = {"pad": _pad, "pocket": _pocket, "revolution": _revolution}
+_OPERATIONS = {"pad": _pad, "pocket": _pocket, "revolution": _revolution, "groove": _groove,
+               "thickness": _thickness}
 
 
 def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
@@ -264,9 +331,15 @@ def build_body(plan: PartPlan, doc, container=None, label: str | None = None):
         if operation is None:
             raise errors.MakistryError(
                 errors.BUILD_FAILED, f"Operation {feature.operation!r} is not supported yet.")
-        sketch = _make_sketch(body, feature, plan.warnings)
-        built.append((feature, operation(body, feature, sketch), sketch))
-        sketch.Visibility = False
+        sketch = _make_sketch(body, feature, plan.warnings) if feature.sketch else None
+        obj = operation(body, feature, sketch)
+        if obj is None:
+            plan.warnings.append(f"{feature.name} ({', '.join(feature.evidence)}) found no face "
+                                 "to build on and was left out.")
+            continue
+        built.append((feature, obj, sketch))
+        if sketch is not None:
+            sketch.Visibility = False
     _link_overall_sizes(built, plan.warnings)
     doc.recompute()  # once: recomputing after every feature costs O(n^2)
     for index, (feature, obj, sketch) in enumerate(built):

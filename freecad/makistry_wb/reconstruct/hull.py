@@ -30,6 +30,7 @@ from .revolve import (
     half_outline,
     polygon_loop,
 )
+from .shell import refine_hull
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -623,6 +624,8 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             params={"type": "through_all", "symmetric": True},
             evidence=[f"{view.role} view outline and see-through holes"]))
 
+    if axis is None:  # round ends and a shell's cavity (shell.py)
+        plan.features = refine_hull(plan.features, ortho, scale, ROLE_AXES, plan.warnings)
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)
