@@ -212,16 +212,15 @@ def _turn_toward(obj, feature: Feature, sketch) -> None:
         return
     sketch.recompute()
     axis = next(g for i, g in enumerate(sketch.Geometry) if sketch.getConstruction(i))
-    rotation = sketch.Placement.Rotation
-    direction = rotation.multVec(axis.EndPoint - axis.StartPoint)
-    origin = rotation.multVec(axis.StartPoint)
-    points = [v.Point for v in sketch.Shape.Vertexes]
-    point = max((rotation.multVec(p) for p in points),
+    # The sketch's shape is placed already; its geometry is in sketch coordinates.
+    direction = sketch.Placement.Rotation.multVec(axis.EndPoint - axis.StartPoint)
+    origin = sketch.Placement.multVec(axis.StartPoint)
+    point = max((v.Point for v in sketch.Shape.Vertexes),
                 key=lambda p: (p - origin).cross(direction).Length)
     motion = direction.cross(point - origin)
     wanted = App.Vector(0, 0, 0)
     setattr(wanted, toward[1], 1.0 if toward[0] == "+" else -1.0)
-    obj.Reversed = motion.dot(wanted) > 0  # PartDesign turns the other way round
+    obj.Reversed = motion.dot(wanted) < 0
 
 
 def _groove(body, feature: Feature, sketch):
