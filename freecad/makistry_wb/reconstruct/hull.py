@@ -49,6 +49,7 @@ DEFAULT_LONGEST_MM = 100.0
 DEFAULT_DEPTH_RATIO = 0.2
 # A printed overall size this close to a measured extent is taken as that extent, exactly.
 EXTENT_MATCH = 0.03
+EXTENT_SLACK_PX = 3.0  # a thin extent is known to a stroke's width, not to 3 %
 CHAIN_MATCH = 0.006
 # Outline edges this close (pixels) to horizontal or vertical are made exactly so.
 SQUARE_PX = 1.5
@@ -153,7 +154,8 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
     scale.extents_mm = {axis: px * scale.mm_per_px for axis, px in extents.items()}
     for axis, measured in list(scale.extents_mm.items()):
         values = [mm for a, mm in printed if a == axis]
-        matches = [mm for mm in values if abs(mm / measured - 1) < EXTENT_MATCH]
+        slack = max(EXTENT_MATCH * measured, EXTENT_SLACK_PX * scale.mm_per_px)
+        matches = [mm for mm in values if abs(mm - measured) < slack]
         # An overall size is often a chain of two printed sizes (e.g. 21 + 30 = 51): taken
         # only when it matches closely, since many pairs come near any length.
         matches = matches or [a + b for i, a in enumerate(values) for b in values[i + 1:]
@@ -264,6 +266,7 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         axis = mapping.ax if direction == "x" else mapping.ay
         low, high = sorted(end[axis] for end in ends)
         spans[axis].append(Span(low, high, mm))
+        levels[axis] += [low, high]  # a hole's centre, say, is a level once a value reaches it
     for axis, raw in levels.items():
         if axis not in scale.extents_mm or not scale.grid_mm and not spans[axis]:
             continue
