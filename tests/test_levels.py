@@ -107,3 +107,45 @@ def test_printed_values_make_a_coarse_drawing_exact(doc):
     assert scale.grid_mm is None and scale.exact_from_values == 3
     body = build_body(plan, doc)
     assert body.Shape.Volume == pytest.approx(volume(), rel=1e-6)
+
+
+def _stepped_block():
+    """130 x 47 x 33 mm with a 21 mm high step 58 mm long on top of a 12 mm base: sizes no
+    sheet scale puts on whole pixels."""
+    import Part
+
+    base = Part.makeBox(130, 47, 12)
+    return base.fuse(Part.makeBox(58, 47, 21, App_vector(0, 0, 12))).removeSplitter()
+
+
+def App_vector(x, y, z):
+    from freecad.makistry_wb import runtime
+
+    return runtime.import_freecad().Vector(x, y, z)
+
+
+@pytest.mark.parametrize("dimensioned", [False, True])
+def test_rendered_drawing_comes_out_at_its_round_sizes(tmp_path, App, doc, dimensioned):
+    """The benchmark's renderer draws the block (with its dimensions, or with only the prompt's
+    length); the engine's solid is the block to a thousandth, and the report says why."""
+    from benchmarks.render import Sheet, render_sheet
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.options import ImageInput, JobOptions
+
+    truth = _stepped_block()
+    path = tmp_path / "block.png"
+    render_sheet(truth, str(path), Sheet(dimensions=dimensioned))
+    prompt = "" if dimensioned else "130 mm long"
+    options = JobOptions(images=[ImageInput(path.name, path.read_bytes())], prompt=prompt)
+    report = engine.run_job(options, [str(tmp_path / "block.step")], document=doc)
+    assert report["status"] == "success"
+    part = report["parts"][0]
+    assert part["volume_mm3"] == pytest.approx(truth.Volume, rel=1e-3)
+    box = part["bbox_mm"]
+    assert [box[3] - box[0], box[4] - box[1], box[5] - box[2]] == pytest.approx(
+        [130, 47, 33], abs=0.01)
+    scale = report["scale"]
+    assert scale["source"] == ("dimensions" if dimensioned else "prompt")
+    assert scale["rounded_to_mm"] in (0.5, 1.0)
+    if dimensioned:  # the printed step height, at least, made exact by its value
+        assert scale["exact_from_values"] >= 1
