@@ -29,6 +29,7 @@ from .revolve import (
     half_outline,
     polygon_loop,
 )
+from .section import hole_features, revolution_feature, turned_section
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -395,13 +396,17 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             "No orthographic view with a closed outline was found. Use a drawing with at least "
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
-    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed, dimension_values)
+    turned = turned_section(views, ortho, ROLE_AXES)  # a turned part's hatched section
+    scale, _ = solve_scale(ortho + ([turned.view] if turned else []), prompt, plan.warnings,
+                           mm_per_px, printed, dimension_values)
     extents = scale.extents_mm
 
-    axis = find_axis(ortho, ROLE_AXES) or axis_from_profiles(ortho, ROLE_AXES)
+    axis = turned.axis if turned else (find_axis(ortho, ROLE_AXES)
+                                       or axis_from_profiles(ortho, ROLE_AXES))
     if axis is not None:
         base = axis.profile
-        plan.features.append(_revolution_feature(axis, scale))
+        plan.features.append(revolution_feature(turned, scale, plan.warnings) if turned
+                             else _revolution_feature(axis, scale))
     else:
         base = next((v for v in ortho if v.role == "front"), ortho[0])
         mapping = _ViewMapping(base, scale)
@@ -428,6 +433,8 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             params={"type": "through_all", "symmetric": True},
             evidence=[f"{view.role} view outline and see-through holes"]))
 
+    if turned:
+        plan.features += hole_features(turned, scale)
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)
