@@ -52,7 +52,7 @@ def hatched_loops(ink: np.ndarray, marks: np.ndarray, silhouette: np.ndarray, st
     # material and air lies on its line's centre.
     near = cv2.dilate(material, np.ones((7, 7), np.uint8)) > 0
     reach = int(math.ceil(1.0 + (_line_width(ink, near, stroke) + 1.0) / 2.0))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)  # square corners stay square
     material = cv2.dilate(material, kernel) & inside.astype(np.uint8)
     contours, _ = cv2.findContours(material * 255, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     loops = []

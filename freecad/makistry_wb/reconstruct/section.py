@@ -22,6 +22,9 @@ from .revolve import RevolveAxis, circle_of, polygon_loop
 
 SUPERSAMPLE = 4  # raster cells per drawing pixel for the half profile
 ALIGN_TOL = 0.03  # boxes of the end view and the section line up within this share (+ 3 px)
+# How far (pixels) a hole's edge in the section may lie outside its circle in the end view:
+# the circle is fitted along its line's centre, the section's gap runs to its lines' centres.
+HOLE_SLACK_PX = 3.0
 LEVEL_PX = 1.0  # a stepped hole's width changes by more than this (pixels) at a step
 
 
@@ -182,8 +185,8 @@ def _half_profile(axis: RevolveAxis, section: View, side: View,
         for ring in _rings(bands):
             # Where the gap lies over a ring of holes: a hole cut by the plane, with
             # material all round it (the gap may run on beyond, between two faces).
-            band = (cols >= (ring[0] - ring[1]) * ratio - 1.0) & (
-                cols <= (ring[0] + ring[1]) * ratio + 1.0)
+            band = (cols >= (ring[0] - ring[1]) * ratio - HOLE_SLACK_PX) & (
+                cols <= (ring[0] + ring[1]) * ratio + HOLE_SLACK_PX)
             enclosed = ~(gap & ~band).any(axis=1)  # rows where the gap is no wider than it
             cut = gap & band & enclosed[:, None]
             if cut.any(axis=1).sum() >= 2 * SUPERSAMPLE:
