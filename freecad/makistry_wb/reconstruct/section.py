@@ -82,6 +82,11 @@ def turned_section(views: list[View], ortho: list[View], role_axes: dict) -> Tur
             coord = 0 if ay == look else 1  # the section's coordinate across the axis
             if look not in (ax, ay):
                 continue
+            outline = section.profiles[0].loops[0].polygon()
+            hatched = [p for loop in _hatched(section) for p in loop.polygon()]
+            along = 1 - coord
+            if _span(hatched, along) < 0.9 * _span(outline, along):
+                continue  # the hatching was not found along the whole part
             side = _fitted(section, role)
             points = [p for loop in _hatched(side) for p in loop.polygon()]
             low_c, high_c = min(p[coord] for p in points), max(p[coord] for p in points)
@@ -94,6 +99,10 @@ def turned_section(views: list[View], ortho: list[View], role_axes: dict) -> Tur
             if found is not None:
                 return found
     return None
+
+
+def _span(points, coord: int) -> float:
+    return max(p[coord] for p in points) - min(p[coord] for p in points)
 
 
 def _fitted(section: View, role: str) -> View:
@@ -139,9 +148,10 @@ def _raster(loops: list[Loop], coord: int, axis_value: float, low: float, sign: 
     return image > 0
 
 
-def _off_axis_holes(axis: RevolveAxis) -> list[tuple[float, float, float]]:
-    """(distance from the axis, largest radius, smallest radius), end-view pixels, for each
-    hole of the end view off its centre (a counterbore's ring counts with its hole)."""
+def _off_axis_holes(axis: RevolveAxis) -> list[tuple[float, float, float, tuple]]:
+    """(distance from the axis, largest radius, smallest radius, every radius), end-view
+    pixels, for each hole of the end view off its centre (a counterbore's ring counts with
+    its hole)."""
     view = axis.circular
     circles = [p for p in view.primitives if isinstance(p, Circle) and p.line_type == "visible"]
     circles += [Circle(*fit) for loop in view.profiles[0].loops[1:]
@@ -153,11 +163,11 @@ def _off_axis_holes(axis: RevolveAxis) -> list[tuple[float, float, float]]:
             continue  # about the axis, or no hole in the part
         for hole in holes:
             if math.dist((c.cx, c.cy), hole[0]) <= 2.0:
-                hole[2], hole[3] = max(hole[2], c.r), min(hole[3], c.r)
+                hole[2].append(c.r)
                 break
         else:
-            holes.append([(c.cx, c.cy), d, c.r, c.r])
-    return [(d, big, small) for _c, d, big, small in holes]
+            holes.append([(c.cx, c.cy), d, [c.r]])
+    return [(d, max(radii), min(radii), tuple(sorted(radii))) for _c, d, radii in holes]
 
 
 def _half_profile(axis: RevolveAxis, section: View, side: View,
@@ -277,17 +287,11 @@ def hole_features(turned: TurnedSection, scale) -> list[Feature]:
     for gap, bands in turned.holes:
         widths = gap.sum(axis=1) / SUPERSAMPLE  # pixels, per row along the axis
         rows = np.nonzero(widths > 0)[0]
-        levels: list[list] = []
-        for row in rows:
-            if levels and row == levels[-1][1] + 1 and abs(widths[row] - levels[-1][2]) <= LEVEL_PX:
-                levels[-1][1] = row
-            else:
-                levels.append([row, row, widths[row]])
-        for first, last, _w in levels:
-            width = float(np.median(widths[first:last + 1]))
-            through = 2 * min(b[2] for b in bands) * ratio
-            if width <= through + 2.0 or last - first < SUPERSAMPLE:
-                continue  # the through hole, cut from the end view already, or a sliver
+        through = 2 * min(b[2] for b in bands) * ratio
+        radii = sorted({r for b in bands for r in b[3]})
+        for first, last, width in _levels(rows, widths, [2 * r * ratio for r in radii]):
+            if width <= through + 2.0:
+                continue  # the through hole, cut from the end view already
             ends = [_model_along(turned, turned.low + r / SUPERSAMPLE, scale)
                     for r in (first, last + 1)]
             lo, hi = min(ends), max(ends)
@@ -303,8 +307,39 @@ def hole_features(turned: TurnedSection, scale) -> list[Feature]:
                 name=f"HoleStep{number}", operation="pocket", sketch=sketch,
                 params={"length": hi - lo, "direction": f"-{axis.axis}"},
                 evidence=[f"the section shows the {view.role} view's holes "
-                          f"{width * scale.mm_per_px:.1f} mm wide over {hi - lo:.1f} mm"]))
+                          f"{2 * radius * mapping.s:.1f} mm wide over {hi - lo:.1f} mm"]))
     return features
+
+
+def _levels(rows: np.ndarray, widths: np.ndarray, sizes: list[float]) -> list[tuple[int, int]]:
+    """Runs of rows of one width (a stepped hole's steps), as (first, last) rows. A row's
+    width is taken as the nearest of ``sizes`` (the end view's circles, read more closely)
+    when one is near; a run shorter than a pixel (a rounded corner of the drawing) joins the
+    run before it."""
+    def label(width: float) -> float:
+        near = [size for size in sizes if abs(size - width) <= 2 * HOLE_SLACK_PX]
+        return min(near, key=lambda size: abs(size - width)) if near else round(width)
+
+    runs: list[list] = []
+    for row in rows:
+        mark = label(float(widths[row]))
+        if runs and row == runs[-1][1] + 1 and (
+                mark == runs[-1][2] or abs(widths[row] - widths[runs[-1][0]]) <= LEVEL_PX):
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, mark])
+    merged: list[list] = []
+    for run in runs:
+        short = run[1] - run[0] + 1 < SUPERSAMPLE
+        if merged and merged[-1][1] + 1 == run[0] and (short or run[2] == merged[-1][2]):
+            merged[-1][1] = run[1]
+        elif (merged and merged[-1][1] + 1 == run[0]
+              and merged[-1][1] - merged[-1][0] + 1 < SUPERSAMPLE):
+            merged[-1] = [merged[-1][0], run[1], run[2]]  # a short run before: into this one
+        else:
+            merged.append(list(run))
+    return [(first, last, mark) for first, last, mark in merged
+            if last - first + 1 >= SUPERSAMPLE]
 
 
 def _hole_centres(view: View, axis: RevolveAxis, distances: list[float]):
