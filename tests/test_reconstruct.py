@@ -315,6 +315,31 @@ def test_turned_part_drawn_as_top_view_and_hatched_section_is_revolved(doc, rib)
     assert len(holes) == 4
 
 
+def test_turned_section_heights_take_the_printed_sizes():
+    """A printed height within a pixel and a half of a step of the section (a line drawn a
+    pixel off makes a thin flange several per cent too thick) is taken exactly; one further
+    off is not."""
+    pytest.importorskip("cv2", reason="OpenCV (opencv-python-headless) is not installed")
+    from freecad.makistry_wb.drawing import understand
+    from freecad.makistry_wb.imaging.load import LoadedImage
+
+    rgb, _volume, _size = turned_section_sheet(rib=False)
+    views = understand([LoadedImage(name="hub.png", format="PNG", rgb=rgb, role="auto")]).views
+
+    def heights(printed):
+        plan, _ = plan_from_views(views, mm_per_px=0.4, printed=printed)
+        sketch = plan.features[0].sketch
+        return {round(g.y0, 3) for g in sketch.geometry[:-1]
+                if isinstance(g, Line) and abs(g.y1 - g.y0) < 1e-9}
+
+    drawn = heights([])
+    flange = min(h for h in drawn if h > 1.0)
+    assert flange == pytest.approx(10.0, abs=0.5)
+    assert flange != 10.45
+    assert 10.45 in heights([("z", 10.45), ("z", 40.0)])
+    assert not {10.9, 11.2} & heights([("z", 10.9), ("z", 11.2)])
+
+
 @pytest.mark.parametrize("centre_lines", [True, False])
 def test_shaft_without_end_view_is_revolved_when_centre_lines_say_so(doc, centre_lines):
     """Front and top views of the stepped shaft of ``shaft_views`` and no end view: alike

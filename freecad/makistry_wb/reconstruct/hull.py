@@ -405,7 +405,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
                                        or axis_from_profiles(ortho, ROLE_AXES))
     if axis is not None:
         base = axis.profile
-        plan.features.append(revolution_feature(turned, scale, plan.warnings) if turned
+        plan.features.append(revolution_feature(turned, scale, plan.warnings, printed) if turned
                              else _revolution_feature(axis, scale))
     else:
         base = next((v for v in ortho if v.role == "front"), ortho[0])
@@ -434,7 +434,7 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             evidence=[f"{view.role} view outline and see-through holes"]))
 
     if turned:
-        plan.features += hole_features(turned, scale)
+        plan.features += hole_features(turned, scale, printed)
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)

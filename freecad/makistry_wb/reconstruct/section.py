@@ -26,6 +26,7 @@ ALIGN_TOL = 0.03  # boxes of the end view and the section line up within this sh
 # the circle is fitted along its line's centre, the section's gap runs to its lines' centres.
 HOLE_SLACK_PX = 3.0
 LEVEL_PX = 1.0  # a stepped hole's width changes by more than this (pixels) at a step
+SNAP_PX = 1.5  # how far (pixels) a height may lie from a printed size to be taken as it
 
 
 @dataclass
@@ -237,8 +238,28 @@ def _model_along(turned: TurnedSection, along_px: float, scale) -> float:
     return (along_px if sign > 0 else extent - along_px) * scale.along(turned.axis.axis)
 
 
-def revolution_feature(turned: TurnedSection, scale, warnings: list[str]) -> Feature:
-    """A Revolution of the half profile the hatching gives."""
+def _snapped(turned: TurnedSection, along_px: float, scale, printed) -> float:
+    """``along_px`` moved onto a printed size along the axis (measured from the part's end at
+    0, as a section's heights are) when the drawing puts it within SNAP_PX of one: a line a
+    pixel off makes a thin flange several per cent too thick."""
+    from .hull import ROLE_AXES
+
+    k = scale.along(turned.axis.axis)
+    here = _model_along(turned, along_px, scale)
+    near = [mm for axis, mm in printed
+            if axis == turned.axis.axis and abs(mm - here) <= SNAP_PX * k]
+    if not near:
+        return along_px
+    mm = min(near, key=lambda v: abs(v - here))
+    along = 1 - turned.axis.axis_coord
+    sign = ROLE_AXES[turned.view.role][along][1]
+    return mm / k if sign > 0 else turned.view.box[2 + along] - mm / k
+
+
+def revolution_feature(turned: TurnedSection, scale, warnings: list[str],
+                       printed=()) -> Feature:
+    """A Revolution of the half profile the hatching gives; its heights on the printed
+    sizes along the axis they lie on."""
     import cv2
 
     from .hull import _hold_on_axis, _sketch_for_loops, _ViewMapping
@@ -256,7 +277,7 @@ def revolution_feature(turned: TurnedSection, scale, warnings: list[str]) -> Fea
         out = 0.0 if col <= 0 else (col + 0.5) / SUPERSAMPLE
         point = [0.0, 0.0]
         point[coord] = turned.axis_value + out
-        point[along] = turned.low + (row + 0.5) / SUPERSAMPLE
+        point[along] = _snapped(turned, turned.low + (row + 0.5) / SUPERSAMPLE, scale, printed)
         half.append(tuple(point))
     view = turned.view
     mapping = _ViewMapping(view, scale)
@@ -274,7 +295,7 @@ def revolution_feature(turned: TurnedSection, scale, warnings: list[str]) -> Fea
                   "half of the material both sides of the axis share"])
 
 
-def hole_features(turned: TurnedSection, scale) -> list[Feature]:
+def hole_features(turned: TurnedSection, scale, printed=()) -> list[Feature]:
     """Stepped pockets for the end view's holes where the section shows them wider than the
     through hole (a counterbore): one pocket per step, as deep as the section shows it."""
     from .hull import _sketch_for_loops, _ViewMapping
@@ -292,8 +313,8 @@ def hole_features(turned: TurnedSection, scale) -> list[Feature]:
         for first, last, width in _levels(rows, widths, [2 * r * ratio for r in radii]):
             if width <= through + 2.0:
                 continue  # the through hole, cut from the end view already
-            ends = [_model_along(turned, turned.low + r / SUPERSAMPLE, scale)
-                    for r in (first, last + 1)]
+            ends = [_model_along(turned, _snapped(turned, turned.low + r / SUPERSAMPLE, scale,
+                                                  printed), scale) for r in (first, last + 1)]
             lo, hi = min(ends), max(ends)
             radius = width / 2 / ratio
             circles = [Loop([Circle(cx, cy, radius)]) for cx, cy in
