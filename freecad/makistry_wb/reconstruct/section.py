@@ -37,7 +37,7 @@ class TurnedSection:
     low: float  # where the material starts along the axis, in the section's pixels
     ratio: float  # section pixels per end-view pixel
     material: np.ndarray  # half profile: rows along the axis, columns out from it (supersampled)
-    holes: list[tuple[np.ndarray, list[tuple[float, float, float]]]]  # gap mask, end-view holes
+    holes: list[tuple[np.ndarray, list[tuple]]]  # gap filled, the end view's holes it cuts
 
     @property
     def view(self) -> View:
