@@ -23,6 +23,7 @@ runtime.add_dependency_paths()  # OpenCV may live in the Addon Manager's package
 
 from . import ink as ink_layer  # noqa: E402
 from . import preview as preview_layer  # noqa: E402
+from .hatch import hatched_loops  # noqa: E402
 from .roles import (  # noqa: E402
     Placed,
     assign_by_sizes,
@@ -147,10 +148,17 @@ def understand(images: list[LoadedImage], prompt: str = "",
             x, y, w, h = region.bbox
             vec = vectorise(region.ink, region.silhouette, layers.stroke_width, frame,
                             colour=layers.spread[y:y + h, x:x + w] >= ink_layer.MAX_NEUTRAL_SPREAD)
+            profiles = [vec.profile]
+            if spot.is_section:  # the cut material, for a turned part's revolution
+                marks = (layers.paper[y:y + h, x:x + w] == 0) & (region.ink == 0)
+                cut = hatched_loops(region.ink, marks, region.silhouette, layers.stroke_width,
+                                    frame)
+                if cut:
+                    profiles.append(plan.Profile(cut, line_type="hatched"))
             views.append(plan.View(
                 role=role, image_index=index, box=tuple(int(v) for v in spot.box),
                 projection=spot.projection if role in plan.ORTHO_ROLES else None,
-                profiles=[vec.profile], primitives=vec.primitives,
+                profiles=profiles, primitives=vec.primitives,
                 confidence=1.0 if role != "unknown" else 0.3))
             if role == "unknown":
                 result.warnings.append(

@@ -30,6 +30,7 @@ from .revolve import (
     half_outline,
     polygon_loop,
 )
+from .section import hole_features, revolution_feature, turned_section
 from .shell import refine_hull
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
@@ -589,13 +590,17 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
             "No orthographic view with a closed outline was found. Use a drawing with at least "
             "one front, top or side view on a light background, or name the views in the prompt.")
     plan = PartPlan(name=name)
-    scale, _ = solve_scale(ortho, prompt, plan.warnings, mm_per_px, printed, dimension_values)
-    axis = find_axis(ortho, ROLE_AXES) or axis_from_profiles(ortho, ROLE_AXES)
-    make_exact(ortho, scale, measured, round_sizes, axis.axis if axis else None)
+    turned = turned_section(views, ortho, ROLE_AXES)  # a turned part's hatched section
+    sized = ortho + ([turned.view] if turned else [])
+    scale, _ = solve_scale(sized, prompt, plan.warnings, mm_per_px, printed, dimension_values)
+    axis = turned.axis if turned else (find_axis(ortho, ROLE_AXES)
+                                       or axis_from_profiles(ortho, ROLE_AXES))
+    make_exact(sized, scale, measured, round_sizes, axis.axis if axis else None)
     extents = scale.extents_mm
     if axis is not None:
         base = axis.profile
-        plan.features.append(_revolution_feature(axis, scale))
+        plan.features.append(revolution_feature(turned, scale, plan.warnings, printed) if turned
+                             else _revolution_feature(axis, scale))
     else:
         base = next((v for v in ortho if v.role == "front"), ortho[0])
         mapping = _ViewMapping(base, scale)
@@ -629,6 +634,8 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
 
     if axis is None:  # round ends and a shell's cavity (shell.py)
         plan.features = refine_hull(plan.features, ortho, scale, ROLE_AXES, plan.warnings)
+    if turned:
+        plan.features += hole_features(turned, scale, printed)
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)
