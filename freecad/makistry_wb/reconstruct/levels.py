@@ -49,7 +49,6 @@ class AxisLevels:
                  mm_per_px: float, spans: list[Span] = (), grid: float | None = None,
                  centre_diameters: bool = False):
         self.tolerance = SAME_LEVEL_PX * mm_per_px
-        self.grid = grid
         # The sides, and a turned part's axis, are where they are; other levels are clusters.
         exact: dict[float, float] = {0.0: 0.0, extent_raw: extent}
         if centre_diameters:
@@ -63,7 +62,7 @@ class AxisLevels:
         raw = sorted([level for level in _clusters(sorted(inside), self.tolerance)
                       if all(abs(level - fixed_at) > self.tolerance for fixed_at in fixed)]
                      + list(exact))
-        self.from_values = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px)
+        self.from_values = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px, reach)
         for level in raw:
             if level not in exact:  # as drawn (scaled to the extent), rounded when a grid is safe
                 exact[level] = _rounded(level, extent_raw, extent, grid, centre_diameters)
@@ -107,17 +106,18 @@ def _clusters(values: list[float], tolerance: float) -> list[float]:
     return [sum(g) / len(g) for g in groups]
 
 
-def _nearest(raw: list[float], value: float, tolerance: float) -> float | None:
+def _nearest(raw: list[float], value: float, tolerance: float,
+             reach: dict[float, float]) -> float | None:
     best = min(raw, key=lambda level: abs(level - value))
-    return best if abs(best - value) <= tolerance else None
+    return best if abs(best - value) <= max(tolerance, reach.get(best, 0.0)) else None
 
 
 def _follow_spans(raw: list[float], exact: dict[float, float], spans: list[Span],
-                  tolerance: float, mm_per_px: float) -> int:
+                  tolerance: float, mm_per_px: float, reach: dict[float, float]) -> int:
     """Make exact every level a printed span reaches from an exact one; how many."""
     ends = []
     for span in spans:
-        low, high = _nearest(raw, span.low, tolerance), _nearest(raw, span.high, tolerance)
+        low, high = (_nearest(raw, end, tolerance, reach) for end in (span.low, span.high))
         slack = max(SPAN_AGREEMENT * span.value, SPAN_SLACK_PX * mm_per_px)
         if low is None or high is None or low == high or \
                 abs((high - low) - span.value) > slack:
