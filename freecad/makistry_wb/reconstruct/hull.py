@@ -260,6 +260,13 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
             _view, circle, mm = item
             scale.diameters.setdefault(id(item[0]), {})[_circle_key(circle)] = mm
             scale.exact_from_values += 1
+            if mapping.look == turned_axis:  # a turned part's step: its radius about the axis
+                for axis in (mapping.ax, mapping.ay):
+                    middle = _raw_extent(views, scale, axis) / 2
+                    radius = circle.r * scale.along(axis)
+                    spans[axis] += [Span(middle, middle + radius, mm / 2),
+                                    Span(middle - radius, middle, mm / 2)]
+                    levels[axis] += [middle - radius, middle + radius]
             continue
         _view, direction, a, b, mm = item
         ends = [mapping.raw(a, 0.0) if direction == "x" else mapping.raw(0.0, a),
@@ -268,6 +275,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         low, high = sorted(end[axis] for end in ends)
         spans[axis].append(Span(low, high, mm))
         levels[axis] += [low, high]  # a hole's centre, say, is a level once a value reaches it
+    radial = [a for a in "xyz" if turned_axis not in (None, a) and a in scale.extents_mm]
+    if len(radial) == 2:
+        _as_round(views, scale, radial, levels, spans)
     for axis, raw in levels.items():
         if axis not in scale.extents_mm or not scale.grid_mm and not spans[axis]:
             continue
@@ -280,6 +290,28 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
                           scale.grid_mm, centre_diameters=turned_axis not in (None, axis))
         scale.levels[axis] = snap
         scale.exact_from_values += snap.from_values
+
+
+def _as_round(views: list[View], scale: ScaleInfo, radial: list[str], levels: dict,
+              spans: dict) -> None:
+    """A turned part is round: seen across its axis from either side it shows the same radii.
+    Both radial axes get every radius either view shows (about their middles), every printed
+    radius, and one diameter, so the two profiles of it agree exactly (two readings a hair
+    apart would leave slivers OCC cannot export)."""
+    middles = {a: _raw_extent(views, scale, a) / 2 for a in radial}
+    radii = [abs(level - middles[a]) for a in radial for level in levels[a]]
+    halves = [(span.low - middles[a], span.high - middles[a], span.value)
+              for a in radial for span in spans[a]]
+    fixed = [a for a in radial if a in scale.fixed]
+    diameter = (scale.extents_mm[fixed[0]] if fixed
+                else sum(scale.extents_mm[a] for a in radial) / 2)
+    for a in radial:
+        levels[a] = [middles[a] + side * r for r in radii for side in (-1, 1)]
+        spans[a] = [Span(middles[a] + low, middles[a] + high, value)
+                    for low, high, value in halves]
+        scale.extents_mm[a] = diameter
+        if fixed:
+            scale.fixed.add(a)
 
 
 def _level_points(prim, mapping: _ViewMapping) -> list:

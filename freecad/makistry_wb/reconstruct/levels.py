@@ -49,6 +49,8 @@ class AxisLevels:
                  mm_per_px: float, spans: list[Span] = (), grid: float | None = None,
                  centre_diameters: bool = False):
         self.tolerance = SAME_LEVEL_PX * mm_per_px
+        if centre_diameters and grid:  # a diameter is read with both its sides' errors
+            grid = grid_for(2 * mm_per_px)
         # The sides, and a turned part's axis, are where they are; other levels are clusters.
         exact: dict[float, float] = {0.0: 0.0, extent_raw: extent}
         if centre_diameters:
@@ -57,10 +59,10 @@ class AxisLevels:
         # A side is drawn where its stroke's centre is, up to half a (blurred) stroke inside
         # the view's box: levels that near a side are that side.
         side = SIDE_PX * mm_per_px
-        reach = {0.0: side, extent_raw: side}
+        reach = {level: side for level in fixed}  # a turned part's axis, too, is a stroke
         inside = [mm for mm in levels if side < mm < extent_raw - side]
         raw = sorted([level for level in _clusters(sorted(inside), self.tolerance)
-                      if all(abs(level - fixed_at) > self.tolerance for fixed_at in fixed)]
+                      if all(abs(level - fixed_at) > side for fixed_at in fixed)]
                      + list(exact))
         self.from_values = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px, reach)
         for level in raw:
