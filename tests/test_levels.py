@@ -109,19 +109,27 @@ def test_printed_values_make_a_coarse_drawing_exact(doc):
     assert body.Shape.Volume == pytest.approx(volume(), rel=1e-6)
 
 
-def _stepped_block():
+def _stepped_block(App):
     """130 x 47 x 33 mm with a 21 mm high step 58 mm long on top of a 12 mm base: sizes no
     sheet scale puts on whole pixels."""
     import Part
 
     base = Part.makeBox(130, 47, 12)
-    return base.fuse(Part.makeBox(58, 47, 21, App_vector(0, 0, 12))).removeSplitter()
+    return base.fuse(Part.makeBox(58, 47, 21, App.Vector(0, 0, 12))).removeSplitter()
 
 
-def App_vector(x, y, z):
-    from freecad.makistry_wb import runtime
+def test_no_rounding_without_a_real_size_or_in_inches():
+    from freecad.makistry_wb import engine
+    from freecad.makistry_wb.options import JobOptions
 
-    return runtime.import_freecad().Vector(x, y, z)
+    _, scale = plan_from_views(views_as_drawn(5.35), prompt="", round_sizes=True)
+    assert scale.source == "default" and scale.grid_mm is None  # 100 mm was only a guess
+    front = views_as_drawn(5.35)[0]
+    _, scale = plan_from_views([front], prompt="120 mm long, 1.6 mm thick", round_sizes=True)
+    assert scale.grid_mm == 0.5 and scale.extents_mm["y"] == pytest.approx(1.6)  # as said
+    assert engine._in_inches(engine.Analysis(options=JobOptions(prompt='a 5" long bar')))
+    assert engine._in_inches(engine.Analysis(options=JobOptions(prompt="4 in long")))
+    assert not engine._in_inches(engine.Analysis(options=JobOptions(prompt="120 mm long")))
 
 
 @pytest.mark.parametrize("dimensioned", [False, True])
@@ -132,7 +140,7 @@ def test_rendered_drawing_comes_out_at_its_round_sizes(tmp_path, App, doc, dimen
     from freecad.makistry_wb import engine
     from freecad.makistry_wb.options import ImageInput, JobOptions
 
-    truth = _stepped_block()
+    truth = _stepped_block(App)
     path = tmp_path / "block.png"
     render_sheet(truth, str(path), Sheet(dimensions=dimensioned))
     prompt = "" if dimensioned else "130 mm long"

@@ -170,6 +170,7 @@ def test_engine_reads_the_hand_sketch_as_a_u_bracket_with_slot_and_holes(samples
     report = engine.run_job(options, [], document=doc)
     assert report["status"] == "success"
     assert not any("separate components" in w for w in report["warnings"])
+    assert report["scale"]["rounded_to_mm"] is None  # a pencil line is no exact size
     bodies = [o for o in doc.Objects if o.TypeId == "PartDesign::Body"]
     assert len(bodies) == 1
     solid = bodies[0].Shape

@@ -8,6 +8,7 @@ worker thread); ``build`` changes the document (main thread); ``run_job`` does b
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -145,13 +146,22 @@ def _analyse(analysis: Analysis, progress, cancel) -> Analysis:
     exact = {"measured": _measured(analysis.dimensions_used, drawing.views),
              # Round numbers are a drawing's (in millimetres); a sketch or a photo is not exact.
              "round_sizes": all(kind == "drawing" for kind in analysis.kinds)
-             and not any(d.unit == "in" for d in analysis.dimensions_used)}
+             and not _in_inches(analysis)}
     analysis.plan, analysis.scale = plan_from_views(
         drawing.views, options.prompt, name, mm_per_px=scale_from_dimensions, printed=printed,
         dimension_values=analysis.dimension_values, **exact)
     _plan_components(analysis, drawing.views, scale_from_dimensions, printed, exact)
     stages.leave()
     return analysis
+
+
+def _in_inches(analysis: Analysis) -> bool:
+    """Whether the drawing's values or the prompt's sizes are in inches (no mm grid then)."""
+    from .dims.prompt import parse_prompt_sizes
+
+    return any(d.unit == "in" for d in analysis.dimensions) or any(
+        re.search(r'\d\s*(?:in\b|inch|")', size.text, re.IGNORECASE)
+        for size in parse_prompt_sizes(analysis.options.prompt))
 
 
 def _measured(dimensions: list, views: list) -> list:

@@ -194,14 +194,19 @@ def _pocket(body, feature: Feature, sketch):
     return pocket
 
 
+def _turned(kind: str, body, feature: Feature, sketch):
+    """A PartDesign Revolution or Groove of the sketch about its first construction line."""
+    turned = body.newObject(f"PartDesign::{kind}", feature.name)
+    turned.Profile = sketch
+    turned.ReferenceAxis = (sketch, ["Axis0"])
+    turned.Angle = feature.params.get("angle", 360.0)
+    _turn_toward(turned, feature, sketch)
+    return turned
+
+
 def _revolution(body, feature: Feature, sketch):
-    """Revolve about the sketch's first construction line."""
-    revolution = body.newObject("PartDesign::Revolution", feature.name)
-    revolution.Profile = sketch
-    revolution.ReferenceAxis = (sketch, ["Axis0"])
-    revolution.Angle = feature.params.get("angle", 360.0)
-    _turn_toward(revolution, feature, sketch)
-    return revolution
+    """Add by turning the sketch about its first construction line."""
+    return _turned("Revolution", body, feature, sketch)
 
 
 def _turn_toward(obj, feature: Feature, sketch) -> None:
@@ -225,12 +230,7 @@ def _turn_toward(obj, feature: Feature, sketch) -> None:
 
 def _groove(body, feature: Feature, sketch):
     """Cut by turning the sketch about its first construction line."""
-    groove = body.newObject("PartDesign::Groove", feature.name)
-    groove.Profile = sketch
-    groove.ReferenceAxis = (sketch, ["Axis0"])
-    groove.Angle = feature.params.get("angle", 360.0)
-    _turn_toward(groove, feature, sketch)
-    return groove
+    return _turned("Groove", body, feature, sketch)
 
 
 def _open_face(shape, axis: str, low: bool) -> int | None:

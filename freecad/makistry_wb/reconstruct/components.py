@@ -250,7 +250,10 @@ def plan_components(views: list[View], prompt: str = "", name: str = "Part",
         part, _scale = plan_from_views(component.views, thickness, f"{name}_{number}",
                                        mm_per_px=scale.mm_per_px, printed=printed,
                                        dimension_values=dimension_values,
-                                       measured=measured, round_sizes=round_sizes)
+                                       measured=measured,
+                                       # a component's scale is the drawing's: round only
+                                       # when that is a real size, not the default guess
+                                       round_sizes=round_sizes and scale.source != "default")
         position = tuple((component.ranges[a][0] - lows[a]) * scale.mm_per_px
                          if a in component.ranges else 0.0 for a in "xyz")
         assembly.parts.append(AssemblyPart(part, Placement(position=position)))

@@ -56,6 +56,8 @@ CHAIN_MATCH = 0.006
 SQUARE_PX = 1.5
 # How far a turned part's outline in a second profile view is kept off the revolution.
 CLEARANCE_MM = 0.001
+# A circle of an end view whose centre is this close (pixels) to the middle is about the axis.
+AXIS_PX = 3.0
 # Outline edges this short (pixels) are jags of the scan; their neighbours are joined instead.
 JAG_PX = 1.5
 # Edges shorter than this (pixels) set no level of their own.
@@ -74,6 +76,7 @@ class ScaleInfo:
     # Per model axis, raw mm from the low side -> exact mm (printed values, round numbers).
     levels: dict[str, AxisLevels] = field(default_factory=dict)
     grid_mm: float | None = None  # what sizes no value gives were rounded to
+    diameter_grid_mm: float | None = None  # for diameters (coarser on a turned part)
     fixed: set[str] = field(default_factory=set)  # axes whose extent a value or the prompt gives
     exact_from_values: int = 0  # levels and diameters a printed value made exact
     # Per view (id), printed diameters of its circles (by _circle_key).
@@ -87,10 +90,8 @@ class ScaleInfo:
         return levels(mm) if levels else mm
 
     def diameter(self, size: float) -> float:
-        """A diameter no value gives, on the grid when there is one."""
-        if not self.grid_mm:
-            return size
-        return max(round(size / self.grid_mm) * self.grid_mm, self.grid_mm)
+        """A diameter no value gives, on its grid when there is one."""
+        return _on_grid(size, self.diameter_grid_mm)
 
 
 def _ortho_views(views: list[View]) -> list[View]:
@@ -174,6 +175,7 @@ def solve_scale(views: list[View], prompt: str, warnings: list[str],
                 f"No view shows the part's {axis.upper()} extent; it was set to {depth:.1f} mm. "
                 "Add a second view or a thickness to the prompt, e.g. \"6 mm thick\".")
         scale.extents_mm[axis] = depth
+        scale.fixed.add(axis)  # the prompt's thickness as given; a guess is not a size to round
     return scale, thickness_mm or 0.0
 
 
@@ -242,11 +244,20 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     round as diameters. Extents a value or the prompt gives (``scale.fixed``) stay as they are."""
     scale.grid_mm = grid_for(scale.mm_per_px) if round_sizes and scale.source != "default" \
         else None
+    # A turned part's diameters are read with both sides' errors: every one of them (steps,
+    # the outer size, end-view circles) on the same coarser grid, so they agree.
+    scale.diameter_grid_mm = grid_for(2 * scale.mm_per_px) if scale.grid_mm and turned_axis \
+        else scale.grid_mm
     levels: dict[str, list[float]] = {"x": [], "y": [], "z": []}
     spans: dict[str, list[Span]] = {"x": [], "y": [], "z": []}
     mappings = {id(view): _ViewMapping(view, scale) for view in views}
+    view_of = {id(view): view for view in views}
+    values: set = set()  # the printed diameters used, once each
     for view in views:
         mapping = mappings[id(view)]
+        if mapping.look == turned_axis:
+            continue  # a turned part's end view: its radii are its profiles' (a polygon's
+            # corners are no steps)
         for prim in view.primitives:
             for point, axes in _level_points(prim, mapping):
                 for axis, mm in mapping.raw(*point).items():
@@ -259,8 +270,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         if len(item) == 3:  # a printed diameter of one of the view's circles
             _view, circle, mm = item
             scale.diameters.setdefault(id(item[0]), {})[_circle_key(circle)] = mm
-            scale.exact_from_values += 1
-            if mapping.look == turned_axis:  # a turned part's step: its radius about the axis
+            values.add((id(item[0]), mm))
+            if mapping.look == turned_axis and _about_axis(circle, view_of[id(item[0])]):
+                # a turned part's step: its radius about the axis
                 for axis in (mapping.ax, mapping.ay):
                     middle = _raw_extent(views, scale, axis) / 2
                     radius = circle.r * scale.along(axis)
@@ -284,12 +296,25 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         extent_raw = _raw_extent(views, scale, axis)
         extent = scale.extents_mm[axis]
         if axis not in scale.fixed and scale.grid_mm:
-            extent = scale.diameter(extent)
+            extent = scale.diameter(extent) if turned_axis not in (None, axis) \
+                else _on_grid(extent, scale.grid_mm)
             scale.extents_mm[axis] = extent
+        across = turned_axis not in (None, axis)
         snap = AxisLevels(raw, extent_raw, extent, scale.along(axis), spans[axis],
-                          scale.grid_mm, centre_diameters=turned_axis not in (None, axis))
+                          scale.diameter_grid_mm if across else scale.grid_mm,
+                          centre_diameters=across)
         scale.levels[axis] = snap
         scale.exact_from_values += snap.from_values
+    scale.exact_from_values += len(values)
+
+
+def _on_grid(size: float, grid: float | None) -> float:
+    return max(round(size / grid) * grid, grid) if grid else size
+
+
+def _about_axis(circle: Circle, view: View) -> bool:
+    """Whether a circle of an end view lies about the part's axis (its middle), not off it."""
+    return math.dist((circle.cx, circle.cy), (view.box[2] / 2, view.box[3] / 2)) <= AXIS_PX
 
 
 def _as_round(views: list[View], scale: ScaleInfo, radial: list[str], levels: dict,
@@ -410,8 +435,9 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
         first = len(sketch.geometry)
         # A step of a pixel or so (a jag of the scan, often turning back) is no edge: its
         # neighbours meet instead, so making sizes exact cannot fold the outline over it.
-        primitives = [p for i, p in enumerate(loop.primitives) if not _jag(loop.primitives, i)]
-        joints = _joints(primitives, max(tol / mapping.s, JAG_PX))
+        jags = [_jag(loop.primitives, i) for i in range(len(loop.primitives))]
+        primitives = [p for p, jag in zip(loop.primitives, jags) if not jag]
+        joints = _joints(primitives, max(tol / mapping.s, JAG_PX * (1 + _longest_run(jags))))
         mapped = [m for m in (mapping.primitive(p, joints[i]) for i, p in enumerate(primitives))
                   if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
         sketch.geometry.extend(mapped)
@@ -444,6 +470,17 @@ def _jag(primitives: list, index: int) -> bool:
         v = (b_far[0] - joint[0], b_far[1] - joint[1])
         return (u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v) or 1.0) < 0.98
     return True
+
+
+def _longest_run(flags: list[bool]) -> int:
+    """The most consecutive true flags, round the loop."""
+    if all(flags):
+        return len(flags)
+    best = run = 0
+    for flag in flags + flags:
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best
 
 
 def _joints(primitives: list, tol_px: float) -> list[dict]:
@@ -562,6 +599,13 @@ def _clear_of_revolution(sketch: Sketch, mapping: _ViewMapping, turning: str,
             cx, cy = away((prim.cx, prim.cy))
             sketch.geometry[g] = Arc(cx, cy, prim.r, prim.start_deg, prim.end_deg,
                                      prim.line_type)
+    # The named sizes follow, or the solver would put the outline back on the revolution.
+    for constraint in sketch.constraints:
+        if constraint.kind in ("DistanceX", "DistanceY") and len(constraint.refs) == 4:
+            g1, p1, g2, p2 = constraint.refs
+            k = 0 if constraint.kind == "DistanceX" else 1
+            ends = [dict(_endpoints(sketch.geometry[g]))[p] for g, p in ((g1, p1), (g2, p2))]
+            constraint.value = ends[1][k] - ends[0][k]
 
 
 def _hold_on_axis(sketch: Sketch, axis_index: int) -> None:
@@ -627,7 +671,8 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     scale, _ = solve_scale(sized, prompt, plan.warnings, mm_per_px, printed, dimension_values)
     axis = turned.axis if turned else (find_axis(ortho, ROLE_AXES)
                                        or axis_from_profiles(ortho, ROLE_AXES))
-    make_exact(sized, scale, measured, round_sizes, axis.axis if axis else None)
+    # A hatched section sizes its own heights on the printed values (section.py).
+    make_exact(ortho, scale, measured, round_sizes, axis.axis if axis else None)
     extents = scale.extents_mm
     if axis is not None:
         base = axis.profile

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 # The grids sizes are rounded to, finest first, and how many pixels a reading is good to: a
 # grid is used only when that error stays under half of it.
 GRIDS_MM = (0.5, 1.0)
-READING_PX = 1.0
+READING_PX = 1.0  # how far (pixels) a reading may be off: a line's centre, a box's edge
 # Two levels this close (in pixels) are one.
 SAME_LEVEL_PX = 1.5
 # Levels this close (pixels) to a side of the view are that side.
@@ -43,14 +43,13 @@ def grid_for(mm_per_px: float) -> float | None:
 
 
 class AxisLevels:
-    """Raw mm (from the low side) -> exact mm, for one model axis."""
+    """Raw mm (from the low side) -> exact mm, for one model axis. With ``centre_diameters``
+    (across a turned part's axis) levels round as diameters about the middle, on ``grid``."""
 
     def __init__(self, levels: list[float], extent_raw: float, extent: float,
                  mm_per_px: float, spans: list[Span] = (), grid: float | None = None,
                  centre_diameters: bool = False):
         self.tolerance = SAME_LEVEL_PX * mm_per_px
-        if centre_diameters and grid:  # a diameter is read with both its sides' errors
-            grid = grid_for(2 * mm_per_px)
         # The sides, and a turned part's axis, are where they are; other levels are clusters.
         exact: dict[float, float] = {0.0: 0.0, extent_raw: extent}
         if centre_diameters:
@@ -64,11 +63,13 @@ class AxisLevels:
         raw = sorted([level for level in _clusters(sorted(inside), self.tolerance)
                       if all(abs(level - fixed_at) > side for fixed_at in fixed)]
                      + list(exact))
-        self.from_values = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px, reach)
+        printed = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px, reach)
         for level in raw:
             if level not in exact:  # as drawn (scaled to the extent), rounded when a grid is safe
                 exact[level] = _rounded(level, extent_raw, extent, grid, centre_diameters)
-        self.anchors = _ordered(sorted(exact.items()), set(fixed))
+        rank = {level: 2 if level in fixed else 1 if level in printed else 0 for level in exact}
+        self.anchors = _ordered(sorted(exact.items()), rank)
+        self.from_values = sum(1 for a, _ in self.anchors if rank[a] == 1)
         self._points = _plateaus(self.anchors, self.tolerance / 2, reach)
         self._xs = [a for a, _ in self._points]
 
@@ -115,8 +116,8 @@ def _nearest(raw: list[float], value: float, tolerance: float,
 
 
 def _follow_spans(raw: list[float], exact: dict[float, float], spans: list[Span],
-                  tolerance: float, mm_per_px: float, reach: dict[float, float]) -> int:
-    """Make exact every level a printed span reaches from an exact one; how many."""
+                  tolerance: float, mm_per_px: float, reach: dict[float, float]) -> set[float]:
+    """Make exact every level a printed span reaches from an exact one; which."""
     ends = []
     for span in spans:
         low, high = (_nearest(raw, end, tolerance, reach) for end in (span.low, span.high))
@@ -125,18 +126,17 @@ def _follow_spans(raw: list[float], exact: dict[float, float], spans: list[Span]
                 abs((high - low) - span.value) > slack:
             continue
         ends.append((low, high, span.value))
-    made = 0
+    made: set[float] = set()
     changed = True
     while changed:
         changed = False
         for low, high, value in ends:
             if low in exact and high not in exact:
                 exact[high], changed = exact[low] + value, True
+                made.add(high)
             elif high in exact and low not in exact:
                 exact[low], changed = exact[high] - value, True
-            else:
-                continue
-            made += 1
+                made.add(low)
     return made
 
 
@@ -154,13 +154,14 @@ def _rounded(level: float, extent_raw: float, extent: float, grid: float | None,
     return middle + (diameter / 2 if scaled >= middle else -diameter / 2)
 
 
-def _ordered(anchors: list[tuple[float, float]], fixed: set[float]) -> list[tuple[float, float]]:
-    """Anchors whose exact values keep the raw order: of two that would become one or swap
-    (a rounding), the side or axis (``fixed``) is kept, else the first; what is left out moves
-    with its neighbours."""
+def _ordered(anchors: list[tuple[float, float]], rank: dict[float, int]
+             ) -> list[tuple[float, float]]:
+    """Anchors whose exact values keep the raw order: of two that would become one or swap,
+    the higher ``rank`` is kept (a side or axis, then a printed value, then a rounding), else
+    the first; what is left out moves with its neighbours."""
     kept: list[tuple[float, float]] = []
     for a, b in anchors:
-        while kept and b <= kept[-1][1] + 1e-6 and a in fixed and kept[-1][0] not in fixed:
+        while kept and b <= kept[-1][1] + 1e-6 and rank[a] > rank[kept[-1][0]]:
             kept.pop()
         if not kept or b > kept[-1][1] + 1e-6:
             kept.append((a, b))
