@@ -2,9 +2,9 @@
 """The cut material of a section view: the faces its hatching covers.
 
 A section's outline and the lines inside it split the view into faces; the faces covered by
-hatch lines (drawn in a colour, or in thin grey or black strokes that are not the outline's own
-lines) are the material the cutting plane passes through, the others are air (a bore, a cavity,
-a hole cut across). The hatched faces are returned as closed loops in the view's coordinates,
+hatch lines drawn in a colour (the marks) are the material the cutting plane passes through,
+the others are air (a bore, a cavity, a hole cut across). Black hatching is not told apart from
+line work yet: such a section is not used. The hatched faces are returned as closed loops in the view's coordinates,
 for the reconstruction to revolve or extrude. No FreeCAD here.
 """
 
