@@ -15,6 +15,7 @@ import numpy as np
 
 from ..plan import Circle, Line, Loop, View
 from .revolve import _crossings, circle_of, polygon_loop
+from .snap import onto_drawn_lines
 
 # Which side of the part each view's viewer stands on, along the axis it looks along.
 VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left": -1}
@@ -86,7 +87,8 @@ def face_regions(view: View) -> list[Loop]:
         contour = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(float)
         points = [(px - MARGIN_PX, h - MARGIN_PX - py) for px, py in contour]
         approx = cv2.approxPolyDP(np.array(points, np.float32), 1.0, True).reshape(-1, 2)
-        loop = polygon_loop([tuple(p) for p in approx])
+        loop = polygon_loop(onto_drawn_lines([tuple(map(float, p)) for p in approx],
+                                             view.primitives))
         fit = circle_of(Loop([Line(*points[i], *points[i - 1]) for i in range(len(points))]))
         if fit is not None:
             loop = Loop([Circle(*fit)])

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Faces traced on a raster are put back onto the drawn lines: a rib's sharp wedge keeps its
+tip (the strokes fill several pixels of it), so the hidden lines of its whole span match it."""
+
+import pytest
+
+from freecad.makistry_wb.plan import Line, Loop, Profile, View
+from freecad.makistry_wb.reconstruct.pockets import _loop_box, face_regions
+from freecad.makistry_wb.reconstruct.snap import onto_drawn_lines
+
+
+def _rib_view():
+    """A front view 200 x 60 px: a lug 40 wide on the left, a plate 20 thick on top, and a
+    rib under the plate from the lug's foot (40, 0) up to the plate at (160, 40): an 18 degree
+    wedge at its tip."""
+    outline = [(0, 0), (40, 0), (160, 40), (200, 40), (200, 60), (0, 60)]
+    loop = Loop([Line(*outline[i], *outline[(i + 1) % len(outline)])
+                 for i in range(len(outline))])
+    inner = [Line(40, 0, 40, 40), Line(40, 40, 160, 40)]
+    return View(role="front", box=(0, 0, 200, 60), profiles=[Profile([loop])],
+                primitives=list(loop.primitives) + inner)
+
+
+def test_wedge_face_keeps_its_tip():
+    regions = face_regions(_rib_view())
+    assert len(regions) == 1
+    x0, y0, x1, y1 = _loop_box(regions[0])
+    assert (x0, y0, x1, y1) == pytest.approx((40, 0, 160, 40), abs=1.0)
+    assert len(regions[0].primitives) == 3
+
+
+def test_cut_corner_between_two_lines_is_their_meeting_point():
+    lines = [Line(0, 0, 100, 0), Line(100, 0, 100, 50)]
+    # A traced square whose corner at (100, 0) came out cut, a bit inside the strokes' centres.
+    traced = [(0.5, 0.5), (92, 0.5), (99.5, 8), (99.5, 50), (0.5, 50)]
+    snapped = onto_drawn_lines(traced, lines)
+    assert (100.0, 0.0) in [tuple(round(c, 6) for c in p) for p in snapped]
+    assert len(snapped) == 4
