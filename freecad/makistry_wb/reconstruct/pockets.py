@@ -202,13 +202,35 @@ def find_floors(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Fl
                 depth_lo = max(abs(end - near) for run in lo_walls for end in run)
                 depth_hi = max(abs(end - near) for run in hi_walls for end in run)
                 if abs(depth_lo - depth_hi) <= 2 * tol and max(depth_lo, depth_hi) > tol:
-                    depth = max(depth_lo, depth_hi)
+                    depth = _closing_depth(view, region, next(v for v in views if v.role == role),
+                                           role_axes, near, max(depth_lo, depth_hi), tol)
                     level = near - depth if near > 0 else depth
                     floors.append(Floor(view, region, level, False,
                                         f"{view.role} face, depth from hidden walls in the "
                                         f"{role} view"))
                     break
     return floors
+
+
+def _closing_depth(view: View, region: Loop, other: View, role_axes: dict, near: float,
+                   depth: float, tol: float) -> float:
+    """Dashed walls end anywhere within their last dash: where a line of ``other`` runs
+    across the whole of the face's span a little beyond their end, the walls end on it."""
+    _, _, look = role_axes[view.role]
+    (ox, _), (oy, _), _ = role_axes[other.role]
+    shared = oy if ox == look else ox
+    lo, hi = _model_span(view, role_axes, *_loop_box(region))[shared]
+    best = depth
+    for prim in other.primitives:
+        if not isinstance(prim, Line) or prim.line_type == "centre":
+            continue
+        line = _model_span(other, role_axes, prim.x0, prim.y0, prim.x1, prim.y1)
+        (a, b), (low, high) = line[shared], line[look]
+        reach = abs((low + high) / 2 - near)
+        if high - low <= tol and a <= lo + tol and b >= hi - tol \
+                and depth < reach <= depth + DASH_SLACK_PX and (best == depth or reach < best):
+            best = reach
+    return best
 
 
 def _axis_extent(views: list[View], role_axes: dict, axis: str) -> float:
