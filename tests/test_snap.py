@@ -36,3 +36,31 @@ def test_cut_corner_between_two_lines_is_their_meeting_point():
     snapped = onto_drawn_lines(traced, lines)
     assert (100.0, 0.0) in [tuple(round(c, 6) for c in p) for p in snapped]
     assert len(snapped) == 4
+
+
+def _rect(x0, y0, x1, y1, line_type="visible"):
+    return [Line(x0, y0, x1, y0, line_type), Line(x1, y0, x1, y1, line_type),
+            Line(x1, y1, x0, y1, line_type), Line(x0, y1, x0, y0, line_type)]
+
+
+@pytest.mark.parametrize("closing_line", [True, False])
+def test_dashed_walls_end_on_the_line_that_closes_them(closing_line):
+    """A block 200 x 80 x 60 px, a slot 120 x 20 from the top down to a groove whose top is
+    drawn hidden at 20 px across the part: the slot's hidden walls stop a dash short, at 30."""
+    from freecad.makistry_wb.reconstruct.hull import ROLE_AXES
+    from freecad.makistry_wb.reconstruct.pockets import find_floors
+
+    def view(role, w, h, inner):
+        outline = Loop(_rect(0, 0, w, h))
+        return View(role=role, box=(0, 0, w, h), profiles=[Profile([outline])],
+                    primitives=list(outline.primitives) + inner)
+
+    groove = [Line(0, 20, 200, 20, "hidden")] if closing_line else []
+    front = view("front", 200, 60, [Line(40, 60, 40, 30, "hidden"),
+                                    Line(160, 60, 160, 30, "hidden")] + groove)
+    right = view("right", 80, 60, [Line(30, 60, 30, 30, "hidden"), Line(50, 60, 50, 30, "hidden")]
+                 + [Line(0, 20, 80, 20, "hidden")] * closing_line)
+    top = view("top", 200, 80, _rect(40, 30, 160, 50))
+    floors = find_floors([front, top, right], ROLE_AXES)
+    assert len(floors) == 1
+    assert floors[0].level_px == pytest.approx(20 if closing_line else 30, abs=0.5)
