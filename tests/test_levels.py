@@ -69,6 +69,15 @@ def test_rounding_keeps_levels_apart_and_turned_parts_round_diameters():
     assert [turned(4.1), turned(20.0), turned(35.9)] == pytest.approx([4.0, 20.0, 36.0])
 
 
+def test_every_point_of_a_level_goes_onto_it():
+    """An edge drawn a little thick or askew gives a run of readings (here 0.75 mm wide at
+    0.2 mm a pixel, each within a merge distance of the next): all of them are that level,
+    not only those near the run's mean."""
+    levels = AxisLevels([19.9, 20.15, 20.4, 20.65, 40.0], 60.0, 60.0, 0.2, grid=0.5)
+    assert [levels(19.9), levels(20.65)] == pytest.approx([20.5, 20.5])
+    assert levels(40.0) == pytest.approx(40.0)
+
+
 @pytest.mark.parametrize("round_sizes", [False, True])
 def test_round_sizes_give_the_drawn_part_exactly(doc, round_sizes):
     from freecad.makistry_wb.cad.build import build_body
