@@ -78,6 +78,20 @@ def test_every_point_of_a_level_goes_onto_it():
     assert levels(40.0) == pytest.approx(40.0)
 
 
+def test_outline_traced_a_pixel_off_the_line_work_is_made_exact():
+    """The outline is traced apart from the line work: here its step lies a pixel below the
+    drawn line (10.0 mm against 10.25 at 4 px/mm). Both are readings of one level, 10 mm."""
+    k = 4.0
+    outline = polygon([(0, 0), (200, 0), (200, 40), (100, 40), (100, 100), (0, 100)])
+    drawn = polygon([(0, 0), (200, 0), (200, 41), (100, 41), (100, 100), (0, 100)])
+    front = View(role="front", box=(0, 0, 200, 100), profiles=[Profile([outline])],
+                 primitives=list(drawn.primitives))
+    plan, _ = plan_from_views([front], prompt=f"{200 / k:g} mm long", round_sizes=True)
+    steps = [g for g in plan.features[0].sketch.geometry
+             if isinstance(g, Line) and g.y0 == pytest.approx(g.y1) and 5 < g.y0 < 20]
+    assert len(steps) == 1 and steps[0].y0 == pytest.approx(10.0, abs=1e-6)
+
+
 @pytest.mark.parametrize("round_sizes", [False, True])
 def test_round_sizes_give_the_drawn_part_exactly(doc, round_sizes):
     from freecad.makistry_wb.cad.build import build_body

@@ -64,3 +64,27 @@ def test_dashed_walls_end_on_the_line_that_closes_them(closing_line):
     floors = find_floors([front, top, right], ROLE_AXES)
     assert len(floors) == 1
     assert floors[0].level_px == pytest.approx(20 if closing_line else 30, abs=0.5)
+
+
+def test_hub_touching_the_sides_of_its_view_is_centred_its_radius_in_and_its_bore_too():
+    """A view 100 x 40 px at 0.5 mm a pixel whose sides are exact (0 and 20 mm across): a hub
+    of diameter 20 mm read at (20.9, 20.6) px touching the left side and both long ones, and
+    its bore read at (21.3, 20.1): both are centred at (10, 10) mm."""
+    from freecad.makistry_wb.plan import Circle
+    from freecad.makistry_wb.reconstruct.snap import touching_centre
+
+    def to_sketch(x, y):
+        def snap(v, extent):
+            return 0.0 if v <= 3 else extent * 0.5 if v >= extent - 3 else v * 0.5
+        return snap(x, 100), snap(y, 40)
+
+    hub, bore = Circle(20.9, 20.6, 20.3), Circle(21.3, 20.1, 8.2)
+    radius = {id(hub): 10.0, id(bore): 4.0}
+    for circle in (hub, bore):
+        centre = touching_centre(circle, to_sketch(circle.cx, circle.cy), [hub, bore],
+                                 lambda c: radius[id(c)], to_sketch, (100, 40), False)
+        assert centre == pytest.approx((10.0, 10.0))
+    # A hole in the middle of the view touches nothing and stays where it was read.
+    hole = Circle(60.4, 20.2, 6.0)
+    assert touching_centre(hole, (30.2, 10.1), [hub, bore, hole], lambda c: 3.0, to_sketch,
+                           (100, 40), False) == pytest.approx((30.2, 10.1))

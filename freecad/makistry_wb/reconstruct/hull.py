@@ -31,6 +31,7 @@ from .revolve import (
     polygon_loop,
 )
 from .shell import refine_hull
+from .snap import touching_centre
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -184,6 +185,7 @@ class _ViewMapping:
         self.w, self.h = view.box[2], view.box[3]
         self.scale = scale
         self.diameters = scale.diameters.get(id(view), {})
+        self.circles = [p for p in view.primitives if isinstance(p, Circle)]
         self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
         self.k_look = scale.along(self.look)
         self.s = (self.kx + self.ky) / 2  # for radii and tolerances
@@ -200,6 +202,11 @@ class _ViewMapping:
         model = {axis: self.scale.exact(axis, mm) for axis, mm in self.raw(x, y).items()}
         return (model[self.px], model[self.py])
 
+    def radius(self, circle: Circle) -> float:
+        """A circle's radius in mm: its printed diameter's half, else on the grid."""
+        printed = self.diameters.get(_circle_key(circle))
+        return printed / 2 if printed else self.scale.diameter(2 * circle.r * self.s) / 2
+
     def primitive(self, prim, ends: dict | None = None):
         """The primitive in sketch mm; ``ends`` ({1: point, 2: point}, view pixels) moves its
         start or end onto a joint it shares with a neighbour."""
@@ -211,12 +218,9 @@ class _ViewMapping:
         cx, cy = self.point(prim.cx, prim.cy)
         r = prim.r * self.s
         if isinstance(prim, Circle):
-            printed = self.diameters.get(_circle_key(prim))
-            if printed:
-                r = printed / 2
-            else:
-                r = self.scale.diameter(2 * r) / 2
-            return Circle(cx, cy, r, prim.line_type)
+            cx, cy = touching_centre(prim, (cx, cy), self.circles, self.radius, self.point,
+                                     (self.w, self.h), (self.ax, self.ay) != (self.px, self.py))
+            return Circle(cx, cy, self.radius(prim), prim.line_type)
         start, end = self.point(*ends.get(1, prim.start())), self.point(*ends.get(2, prim.end()))
         if self.mirrors:
             start, end = end, start
@@ -244,7 +248,11 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     mappings = {id(view): _ViewMapping(view, scale) for view in views}
     for view in views:
         mapping = mappings[id(view)]
-        for prim in view.primitives:
+        # The outline's own edges too: they are traced apart from the line work and can lie a
+        # pixel off it, and it is the outline that the sketches are made of.
+        outline = [p for profile in view.profiles[:1] for loop in profile.loops
+                   for p in loop.primitives]
+        for prim in view.primitives + outline:
             for point, axes in _level_points(prim, mapping):
                 for axis, mm in mapping.raw(*point).items():
                     if axis in axes:

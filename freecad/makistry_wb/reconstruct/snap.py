@@ -120,3 +120,28 @@ def onto_drawn_lines(points: list[tuple[float, float]], primitives: list
     # Corners that came together are one.
     kept = [c for k, c in enumerate(corners) if math.dist(c, corners[k - 1]) > 1e-6]
     return kept if len(kept) >= 3 else list(points)
+
+
+TOUCH_PX = 3.0  # a circle this near a side of its view touches it
+
+
+def touching_centre(circle, centre: tuple[float, float], circles: list, radius, to_sketch,
+                    size: tuple, swapped: bool) -> tuple[float, float]:
+    """A circle's centre (sketch mm) placed the exact radius in from the sides of its view that
+    it, or a circle about the same centre, touches (a hub round to the end of a part, a boss
+    the width of it): the side is exact, a centre read between pixels is not. ``radius`` gives
+    a circle's exact radius, ``to_sketch`` maps view pixels to sketch mm; ``swapped`` when the
+    view's x is the sketch's y."""
+    found: list[list[float]] = [[], []]
+    around = [c for c in circles if math.dist((c.cx, c.cy), (circle.cx, circle.cy)) <= TOUCH_PX]
+    for other in around or [circle]:
+        for k, (c, extent) in enumerate(((other.cx, size[0]), (other.cy, size[1]))):
+            for sign in (-1, 1):
+                edge = c + sign * other.r
+                if (edge > TOUCH_PX) if sign < 0 else (edge < extent - TOUCH_PX):
+                    continue
+                j = k ^ int(swapped)
+                side = to_sketch(*((edge, other.cy) if k == 0 else (other.cx, edge)))[j]
+                r = radius(other)
+                found[j].append(side + (r if centre[j] > side else -r))
+    return tuple(sum(f) / len(f) if f else c for f, c in zip(found, centre))
