@@ -88,3 +88,51 @@ def test_hub_touching_the_sides_of_its_view_is_centred_its_radius_in_and_its_bor
     hole = Circle(60.4, 20.2, 6.0)
     assert touching_centre(hole, (30.2, 10.1), [hub, bore, hole], lambda c: 3.0, to_sketch,
                            (100, 40), False) == pytest.approx((30.2, 10.1))
+
+
+def _arc_through(p, q, r, near):
+    """The counter-clockwise arc of radius r from p to q whose centre is nearer ``near``."""
+    import math
+
+    from freecad.makistry_wb.plan import Arc
+
+    mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+    half = math.dist(p, q) / 2
+    ux, uy = (q[0] - p[0]) / (2 * half), (q[1] - p[1]) / (2 * half)
+    h = math.sqrt(r * r - half * half)
+    centre = min(((mx - s * h * uy, my + s * h * ux) for s in (-1, 1)),
+                 key=lambda c: math.dist(c, near))
+    a0 = math.degrees(math.atan2(p[1] - centre[1], p[0] - centre[0])) % 360
+    a1 = math.degrees(math.atan2(q[1] - centre[1], q[0] - centre[0])) % 360
+    return Arc(centre[0], centre[1], r, a0, a1)
+
+
+def test_round_between_two_lines_is_a_fillet_of_its_exact_radius():
+    from freecad.makistry_wb.reconstruct.snap import tangent_arcs
+
+    arc = _arc_through((50.0, 0.0), (60.3, 10.3), 10.3, (50, 10))
+    loop = [Line(0, 0, 50, 0), arc, Line(60.3, 10.3, 60.3, 40), Line(60.3, 40, 0, 40),
+            Line(0, 40, 0, 0)]
+    out = tangent_arcs(loop, lambda r: 10.0)
+    fillet = out[1]
+    assert (fillet.cx, fillet.cy, fillet.r) == pytest.approx((50.3, 10.0, 10.0))
+    assert out[0].end() == pytest.approx((50.3, 0.0)) and fillet.start() == pytest.approx(
+        (50.3, 0.0))
+    assert out[2].start() == pytest.approx((60.3, 10.0)) and fillet.end() == pytest.approx(
+        (60.3, 10.0))
+
+
+def test_lobe_read_short_of_its_tangent_point_is_tangent_at_its_printed_radius():
+    """ttt-ppp0108's corner lobes: R33 tangent to the plate's side x = 31 and meeting the edge
+    y = 14 at a corner; read ending at (31, 30), 3 mm short of where it leaves the side, with
+    a radius 33.2, it bulged 0.4 mm past the side."""
+    from freecad.makistry_wb.reconstruct.snap import tangent_arcs
+
+    lobe = _arc_through((31.0, 30.0), (91.0, 14.0), 33.2, (64, 33))
+    loop = [Line(31, 85, 31, 30), lobe, Line(91, 14, 159, 14), Line(159, 14, 159, 85),
+            Line(159, 85, 31, 85)]
+    out = tangent_arcs(loop, lambda r: 33.0)
+    assert (out[1].cx, out[1].cy, out[1].r) == pytest.approx((64.0, 14 + (33**2 - 27**2) ** 0.5,
+                                                              33.0))
+    assert out[0].end() == pytest.approx((31.0, out[1].cy))
+    assert out[1].end() == pytest.approx((91.0, 14.0)) and out[2] == loop[2]

@@ -172,6 +172,8 @@ def _measured(dimensions: list, views: list) -> list:
             linked = view.primitives[dim.refs[0]]
             found += [(view, circle, mm) for circle in view.primitives
                       if isinstance(circle, Circle) and abs(circle.r - linked.r) <= SAME_HOLE_PX]
+        elif dim.kind == "radius":  # the rounds of the view read near that radius take it
+            found.append((view, "radius", mm))
     return found
 
 

@@ -31,7 +31,7 @@ from .revolve import (
     polygon_loop,
 )
 from .shell import refine_hull
-from .snap import touching_centre
+from .snap import tangent_arcs, touching_centre
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -53,6 +53,7 @@ EXTENT_MATCH = 0.03
 CHAIN_MATCH = 0.006
 # Outline edges this close (pixels) to horizontal or vertical are made exactly so.
 SQUARE_PX = 1.5
+ROUND_AGREEMENT = 0.05  # a round read this near a printed radius has it
 # How far a turned part's outline in a second profile view is kept off the revolution.
 CLEARANCE_MM = 0.001
 # Outline edges this short (pixels) are jags of the scan; their neighbours are joined instead.
@@ -77,6 +78,7 @@ class ScaleInfo:
     exact_from_values: int = 0  # levels and diameters a printed value made exact
     # Per view (id), printed diameters of its circles (by _circle_key).
     diameters: dict[int, dict[tuple, float]] = field(default_factory=dict)
+    radii: dict[int, list[float]] = field(default_factory=dict)  # per view, printed radii
 
     def along(self, axis: str) -> float:
         return self.axis_mm_per_px.get(axis, self.mm_per_px)
@@ -186,6 +188,7 @@ class _ViewMapping:
         self.scale = scale
         self.diameters = scale.diameters.get(id(view), {})
         self.circles = [p for p in view.primitives if isinstance(p, Circle)]
+        self.view_id = id(view)
         self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
         self.k_look = scale.along(self.look)
         self.s = (self.kx + self.ky) / 2  # for radii and tolerances
@@ -206,6 +209,13 @@ class _ViewMapping:
         """A circle's radius in mm: its printed diameter's half, else on the grid."""
         printed = self.diameters.get(_circle_key(circle))
         return printed / 2 if printed else self.scale.diameter(2 * circle.r * self.s) / 2
+
+    def round_radius(self, r: float) -> float:
+        """A round's radius read as ``r`` mm: a printed radius of the view near it, else on
+        the grid."""
+        near = [mm for mm in self.scale.radii.get(self.view_id, [])
+                if abs(mm - r) <= max(ROUND_AGREEMENT * mm, 2 * self.s)]
+        return min(near, key=lambda mm: abs(mm - r)) if near else self.scale.diameter(2 * r) / 2
 
     def primitive(self, prim, ends: dict | None = None):
         """The primitive in sketch mm; ``ends`` ({1: point, 2: point}, view pixels) moves its
@@ -260,6 +270,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     for item in measured:
         mapping = mappings.get(id(item[0]))
         if mapping is None:
+            continue
+        if len(item) == 3 and item[1] == "radius":  # a printed radius of the view's rounds
+            scale.radii.setdefault(id(item[0]), []).append(item[2])
             continue
         if len(item) == 3:  # a printed diameter of one of the view's circles
             _view, circle, mm = item
@@ -386,6 +399,7 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
         joints = _joints(primitives, max(tol / mapping.s, JAG_PX))
         mapped = [m for m in (mapping.primitive(p, joints[i]) for i, p in enumerate(primitives))
                   if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
+        mapped = tangent_arcs(mapped, mapping.round_radius)
         sketch.geometry.extend(mapped)
         sketch.constraints += _loop_constraints(sketch.geometry, first, len(mapped), tol)
         outer_range = outer_range or range(first, first + len(mapped))

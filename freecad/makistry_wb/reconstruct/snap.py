@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..plan import Line
+from ..plan import Arc, Line
 
 ALONG_PX = 2.5  # a side runs along a drawn line when both its ends lie this near it
 ALONG_DEG = 4.0  # and their directions differ by less than this
@@ -145,3 +145,108 @@ def touching_centre(circle, centre: tuple[float, float], circles: list, radius, 
                 r = radius(other)
                 found[j].append(side + (r if centre[j] > side else -r))
     return tuple(sum(f) / len(f) if f else c for f, c in zip(found, centre))
+
+
+TANGENT_DEG = 15.0  # a line this near an arc's tangent at their joint runs on tangent to it
+JOINT_MM = 1e-3
+
+
+def _arc_ends(arc: Arc) -> tuple[tuple[float, float], tuple[float, float]]:
+    return arc.start(), arc.end()
+
+
+def _tangent_line(primitives: list, i: int, point) -> tuple[int, int] | None:
+    """The line next to primitive i (an arc) that meets it at ``point``: (index, which end: 0
+    start, 1 end), if it runs on along the arc's tangent there."""
+    arc = primitives[i]
+    for j in ((i - 1) % len(primitives), (i + 1) % len(primitives)):
+        line = primitives[j]
+        if j == i or not isinstance(line, Line) or line.length() <= 0:
+            continue
+        for end, q in enumerate((line.start(), line.end())):
+            if math.dist(q, point) > JOINT_MM:
+                continue
+            radial = _unit(point[0] - arc.cx, point[1] - arc.cy)
+            direction = _unit(line.x1 - line.x0, line.y1 - line.y0)
+            if 90.0 - _angle(radial, direction) <= TANGENT_DEG:
+                return j, end
+    return None
+
+
+def _foot(point, line: Line) -> tuple[float, float]:
+    return _onto(point, line)
+
+
+def _offset_towards(line: Line, r: float, towards) -> Line:
+    """``line`` moved by ``r`` to the side of ``towards``."""
+    ux, uy = _unit(line.x1 - line.x0, line.y1 - line.y0)
+    nx, ny = -uy, ux
+    if (towards[0] - line.x0) * nx + (towards[1] - line.y0) * ny < 0:
+        nx, ny = -nx, -ny
+    return Line(line.x0 + r * nx, line.y0 + r * ny, line.x1 + r * nx, line.y1 + r * ny)
+
+
+def _set_end(line: Line, end: int, point) -> None:
+    if end == 0:
+        line.x0, line.y0 = point
+    else:
+        line.x1, line.y1 = point
+
+
+def tangent_arcs(primitives: list, radius) -> list:
+    """Arcs of a joined loop (sketch mm) that run on tangent from a line made tangent to it
+    again at their exact radius (``radius(r)``: the printed or grid radius for one read as
+    ``r``): a round between two lines is a fillet of both; a round from a line to a corner
+    keeps the corner and its centre ``r`` off the line. Sizes made exact move the ends a
+    little each, and an arc through its moved ends would bulge past the lines it meets."""
+    out = list(primitives)
+    for i, arc in enumerate(out):
+        if not isinstance(arc, Arc) or len(out) < 3:
+            continue
+        start, end = _arc_ends(arc)
+        at_start, at_end = _tangent_line(out, i, start), _tangent_line(out, i, end)
+        if at_start is None and at_end is None:
+            continue
+        r = radius(arc.r)
+        centre = (arc.cx, arc.cy)
+        if at_start is not None and at_end is not None:
+            a, b = out[at_start[0]], out[at_end[0]]
+            new = _meet(_offset_towards(a, r, centre), _offset_towards(b, r, centre))
+        else:
+            (j, _), fixed = (at_start, end) if at_start is not None else (at_end, start)
+            guide = _offset_towards(out[j], r, centre)
+            # On the offset line, r from the fixed end: the solution nearer the arc's centre.
+            foot = _onto(fixed, guide)
+            gap = math.dist(fixed, foot)
+            if gap > r:
+                continue
+            ux, uy = _unit(guide.x1 - guide.x0, guide.y1 - guide.y0)
+            run = math.sqrt(r * r - gap * gap)
+            candidates = [(foot[0] + s * run * ux, foot[1] + s * run * uy) for s in (-1, 1)]
+            new = min(candidates, key=lambda c: math.dist(c, centre))
+        if new is None or math.dist(new, centre) > max(0.5 * r, 1.0):
+            continue
+        points = {"start": start, "end": end}
+        moved = {}
+        for which, found in (("start", at_start), ("end", at_end)):
+            if found is None:
+                continue
+            j, line_end = found
+            old = out[j]
+            line = Line(old.x0, old.y0, old.x1, old.y1, old.line_type)
+            _set_end(line, line_end, _foot(new, old))
+            same_way = ((line.x1 - line.x0) * (old.x1 - old.x0)
+                        + (line.y1 - line.y0) * (old.y1 - old.y0)) > 0
+            if line.length() <= JOINT_MM or not same_way:
+                break  # the line would turn over: leave this arc as it is
+            moved[j] = line
+            points[which] = _foot(new, old)
+        else:
+            for j, line in moved.items():
+                out[j] = line
+        if len(moved) != (at_start is not None) + (at_end is not None):
+            continue
+        a0 = math.degrees(math.atan2(points["start"][1] - new[1], points["start"][0] - new[0]))
+        a1 = math.degrees(math.atan2(points["end"][1] - new[1], points["end"][0] - new[0]))
+        out[i] = Arc(new[0], new[1], r, a0 % 360.0, a1 % 360.0, arc.line_type)
+    return out
