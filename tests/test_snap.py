@@ -136,3 +136,37 @@ def test_lobe_read_short_of_its_tangent_point_is_tangent_at_its_printed_radius()
                                                               33.0))
     assert out[0].end() == pytest.approx((31.0, out[1].cy))
     assert out[1].end() == pytest.approx((91.0, 14.0)) and out[2] == loop[2]
+
+
+def test_round_at_the_foot_of_a_boss_is_the_boss_s_not_the_level_around_it():
+    """A plate 100 x 60 x 10 with a boss of diameter 30, 20 high, rounded R3 into the plate
+    (2 px/mm). The rounds, read as arcs the other way round from the outline's chain, rise
+    from the plate to the boss's wall: the boss stands on the plate (10), not on the rounds'
+    tops (13)."""
+    from freecad.makistry_wb.plan import Arc, Circle
+    from freecad.makistry_wb.reconstruct.hull import ROLE_AXES
+    from freecad.makistry_wb.reconstruct.pockets import round_bosses
+
+    s = 2.0
+
+    def side_view(role, length, mid):
+        a, b = mid - 15, mid + 15
+        prims = [Line(0, 0, length, 0), Line(length, 0, length, 10), Line(length, 10, b + 3, 10),
+                 Arc(b + 3, 13, 3, 180, 270), Line(b, 13, b, 30), Line(b, 30, a, 30),
+                 Line(a, 30, a, 13), Arc(a - 3, 13, 3, 270, 360), Line(a - 3, 10, 0, 10),
+                 Line(0, 10, 0, 0)]
+        scaled = []
+        for p in prims:
+            if isinstance(p, Arc):
+                scaled.append(Arc(p.cx * s, p.cy * s, p.r * s, p.start_deg, p.end_deg))
+            else:
+                scaled.append(Line(p.x0 * s, p.y0 * s, p.x1 * s, p.y1 * s))
+        return View(role=role, box=(0, 0, length * s, 30 * s), profiles=[Profile([Loop(scaled)])],
+                    primitives=scaled)
+
+    front, right = side_view("front", 100, 50), side_view("right", 60, 30)
+    plate = Loop(_rect(0, 0, 100 * s, 60 * s))
+    top = View(role="top", box=(0, 0, 100 * s, 60 * s), profiles=[Profile([plate])],
+               primitives=list(plate.primitives) + [Circle(50 * s, 30 * s, 15 * s)])
+    bosses = round_bosses([front, top, right], ROLE_AXES)
+    assert len(bosses) == 1 and bosses[0].level_px == pytest.approx(10 * s, abs=0.5)

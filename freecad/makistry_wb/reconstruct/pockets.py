@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..plan import Circle, Line, Loop, View
+from .loops import _chain
 from .revolve import _crossings, circle_of, polygon_loop
 from .snap import onto_drawn_lines
 
@@ -22,6 +23,7 @@ VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left
 MIN_REGION_PX = 60.0  # smaller closed regions are text, arrowheads or line junctions
 MARGIN_PX = 6  # paper around a view's box, so that the outside is one region
 STROKE_PX = 5
+FALLING_PX = 0.5  # an outline falls away from a wall when it drops this much a station
 DASH_SLACK_PX = 24.0  # how short of a face's end a hidden line may stop (about two dashes)
 
 
@@ -248,8 +250,17 @@ def _model_outline(view: View, role_axes: dict) -> tuple[str, str, list[tuple[fl
     """The view's outline in model pixels: (model axis of x, of y, points as (x, y))."""
     (ax, sx), (ay, sy), _ = role_axes[view.role]
     points = [(x if sx > 0 else view.box[2] - x, y if sy > 0 else view.box[3] - y)
-              for x, y in view.profiles[0].loops[0].polygon(arc_step_deg=3.0)]
+              for x, y in _outline_points(view.profiles[0].loops[0])]
     return ax, ay, points
+
+
+def _outline_points(loop: Loop) -> list[tuple[float, float]]:
+    """The outline as a polygon walked along its chain: an arc read the other way round is
+    walked from its end (its own polygon, start to end, would cut across the part)."""
+    prims = [p for p in loop.primitives if not isinstance(p, Circle)]
+    if len(prims) < 2:
+        return loop.polygon(arc_step_deg=3.0)
+    return _chain(prims, 0.5)[1]
 
 
 def _heights(points, coord: int, stations, viewer: int) -> list[float]:
@@ -274,6 +285,20 @@ def _has_wall(points, coord: int, where: float, low: float, high: float, tol: fl
         if h1 >= low + tol and h1 - max(h0, low) >= 0.3 * (high - low):
             return True
     return False
+
+
+def _rest_height(points, coord: int, stations, lo: float, hi: float, viewer: int):
+    """How high the outline reaches beside a boss's span: the highest of the rest, leaving out
+    what falls away from the boss's walls (a round or a chamfer at its foot, which is the
+    boss's own, not a level the rest of the part stands at)."""
+    rest = []
+    for side in ([st for st in stations if st < lo][::-1], [st for st in stations if st > hi]):
+        heights = [h for st in side for h in _heights(points, coord, [st], viewer)]
+        k = 0
+        while k + 1 < len(heights) and heights[k + 1] < heights[k] - FALLING_PX:
+            k += 1  # still falling away from the wall
+        rest += heights[k:] if k + 1 < len(heights) else heights
+    return max(rest, default=None)
 
 
 def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Floor]:
@@ -314,7 +339,7 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 outside = [first + (last - first) * (i + 0.5) / 80 for i in range(80)]
                 outside = [st for st in outside if st < lo - tol or st > hi + tol]
                 top = max(_heights(points, coord, inside, viewer), default=None)
-                rest = max(_heights(points, coord, outside, viewer), default=None)
+                rest = _rest_height(points, coord, outside, lo, hi, viewer)
                 if top is None:
                     break
                 if rest is None:  # the span is the view's whole width: nothing to compare
