@@ -147,7 +147,7 @@ def touching_centre(circle, centre: tuple[float, float], circles: list, radius, 
     return tuple(sum(f) / len(f) if f else c for f, c in zip(found, centre))
 
 
-TANGENT_DEG = 15.0  # a line this near an arc's tangent at their joint runs on tangent to it
+TANGENT_DEG = 20.0  # a line this near an arc's tangent at their joint runs on tangent to it
 JOINT_MM = 1e-3
 
 
