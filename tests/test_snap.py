@@ -138,16 +138,12 @@ def test_lobe_read_short_of_its_tangent_point_is_tangent_at_its_printed_radius()
     assert out[1].end() == pytest.approx((91.0, 14.0)) and out[2] == loop[2]
 
 
-def test_round_at_the_foot_of_a_boss_is_the_boss_s_not_the_level_around_it():
-    """A plate 100 x 60 x 10 with a boss of diameter 30, 20 high, rounded R3 into the plate
-    (2 px/mm). The rounds, read as arcs the other way round from the outline's chain, rise
-    from the plate to the boss's wall: the boss stands on the plate (10), not on the rounds'
-    tops (13)."""
+def _filleted_boss_views():
+    """A plate 100 x 60 x 10 with a boss of diameter 30, 20 high, rounded R3 into the plate,
+    at 4 px/mm; the rounds read as arcs the other way round from the outline's chain."""
     from freecad.makistry_wb.plan import Arc, Circle
-    from freecad.makistry_wb.reconstruct.hull import ROLE_AXES
-    from freecad.makistry_wb.reconstruct.pockets import round_bosses
 
-    s = 2.0
+    s = 4.0
 
     def side_view(role, length, mid):
         a, b = mid - 15, mid + 15
@@ -168,5 +164,35 @@ def test_round_at_the_foot_of_a_boss_is_the_boss_s_not_the_level_around_it():
     plate = Loop(_rect(0, 0, 100 * s, 60 * s))
     top = View(role="top", box=(0, 0, 100 * s, 60 * s), profiles=[Profile([plate])],
                primitives=list(plate.primitives) + [Circle(50 * s, 30 * s, 15 * s)])
-    bosses = round_bosses([front, top, right], ROLE_AXES)
-    assert len(bosses) == 1 and bosses[0].level_px == pytest.approx(10 * s, abs=0.5)
+    return [front, top, right]
+
+
+def test_round_at_the_foot_of_a_boss_is_the_boss_s_not_the_level_around_it():
+    """The rounds rise from the plate to the boss's wall: the boss stands on the plate (10),
+    not on the rounds' tops (13), and the round's radius is the drawn one."""
+    from freecad.makistry_wb.reconstruct.hull import ROLE_AXES
+    from freecad.makistry_wb.reconstruct.pockets import round_bosses
+
+    bosses = round_bosses(_filleted_boss_views(), ROLE_AXES)
+    assert len(bosses) == 1 and bosses[0].level_px == pytest.approx(40, abs=0.5)
+    assert bosses[0].foot_px == pytest.approx(12, abs=0.01)
+
+
+def test_round_at_the_foot_of_a_boss_runs_round_it(doc):
+    """Built: the plate, the round boss and the R3 round turned about the boss's axis (section
+    9 (1 - pi / 4) mm^2, its centroid 15 + 3 (10 - 3 pi) / (12 - 3 pi) from the axis)."""
+    import math
+
+    from freecad.makistry_wb.cad.build import build_body
+    from freecad.makistry_wb.reconstruct import plan_from_views
+
+    plan, _ = plan_from_views(_filleted_boss_views(), prompt="100 mm long")
+    assert sum(f.name.startswith("FootRound") for f in plan.features) == 1
+    shape = build_body(plan, doc).Shape
+    assert shape.isValid() and len(shape.Solids) == 1
+    section = 9 * (1 - math.pi / 4)
+    centroid = 15 + 3 * (10 - 3 * math.pi) / (12 - 3 * math.pi)
+    expected = 100 * 60 * 10 + math.pi * 15**2 * 20 + 2 * math.pi * centroid * section
+    assert shape.Volume == pytest.approx(expected, rel=5e-4)
+    box = shape.optimalBoundingBox()
+    assert (box.XLength, box.YLength, box.ZLength) == pytest.approx((100, 60, 30), abs=1e-3)

@@ -406,7 +406,9 @@ def describe_parts(parts) -> list[dict[str, Any]]:
     described = []
     for part in parts:
         shape = part.Shape
-        box = shape.BoundBox
+        # Tight: a turned round's (torus) control points reach well outside the part.
+        box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") \
+            else shape.BoundBox
         described.append({
             "name": part.Label,
             "volume_mm3": round(shape.Volume, 3),

@@ -30,6 +30,7 @@ from .revolve import (
     half_outline,
     polygon_loop,
 )
+from .rounds import foot_round
 from .shell import refine_hull
 from .snap import tangent_arcs, touching_centre
 
@@ -210,11 +211,12 @@ class _ViewMapping:
         printed = self.diameters.get(_circle_key(circle))
         return printed / 2 if printed else self.scale.diameter(2 * circle.r * self.s) / 2
 
-    def round_radius(self, r: float) -> float:
-        """A round's radius read as ``r`` mm: a printed radius of the view near it, else on
-        the grid."""
-        near = [mm for mm in self.scale.radii.get(self.view_id, [])
-                if abs(mm - r) <= max(ROUND_AGREEMENT * mm, 2 * self.s)]
+    def round_radius(self, r: float, any_view: bool = False) -> float:
+        """A round's radius read as ``r`` mm: a printed radius of the view (or of any view)
+        near it, else on the grid."""
+        printed = [mm for radii in self.scale.radii.values() for mm in radii] if any_view \
+            else self.scale.radii.get(self.view_id, [])
+        near = [mm for mm in printed if abs(mm - r) <= max(ROUND_AGREEMENT * mm, 2 * self.s)]
         return min(near, key=lambda mm: abs(mm - r)) if near else self.scale.diameter(2 * r) / 2
 
     def primitive(self, prim, ends: dict | None = None):
@@ -651,6 +653,14 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)
+    silhouettes = [f for f in plan.features if f.name.endswith("Silhouette")]
     for number, floor in enumerate(floors, start=1):
         plan.features.append(_floor_pocket(floor, number, scale, extents))
+        if floor.foot_px > 0:  # the round at a round boss's foot (rounds.py)
+            mapping = _ViewMapping(floor.view, scale)
+            boss = mapping.primitive(floor.loop.primitives[0])
+            level = scale.exact(mapping.look, floor.level_px * mapping.k_look)
+            plan.features += foot_round(
+                floor, number, {mapping.px: boss.cx, mapping.py: boss.cy}, boss.r, level,
+                mapping.round_radius(floor.foot_px * mapping.k_look, any_view=True), silhouettes)
     return plan, scale

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..plan import Circle, Line, Loop, View
+from ..plan import Arc, Circle, Line, Loop, View
 from .loops import _chain
 from .revolve import _crossings, circle_of, polygon_loop
 from .snap import onto_drawn_lines
@@ -35,6 +35,7 @@ class Floor:
     from_far_side: bool  # cut from the side away from the viewer
     evidence: str
     outside: bool = False  # cut what lies outside the loop (around a round boss), not inside
+    foot_px: float = 0.0  # a round boss's foot round: how high it rises up the wall (pixels)
 
 
 def _rasterise(view: View, line_types: tuple[str, ...], thickness: int) -> np.ndarray:
@@ -291,14 +292,39 @@ def _rest_height(points, coord: int, stations, lo: float, hi: float, viewer: int
     """How high the outline reaches beside a boss's span: the highest of the rest, leaving out
     what falls away from the boss's walls (a round or a chamfer at its foot, which is the
     boss's own, not a level the rest of the part stands at)."""
-    rest = []
+    rest, rise = [], 0.0
     for side in ([st for st in stations if st < lo][::-1], [st for st in stations if st > hi]):
         heights = [h for st in side for h in _heights(points, coord, [st], viewer)]
         k = 0
         while k + 1 < len(heights) and heights[k + 1] < heights[k] - FALLING_PX:
             k += 1  # still falling away from the wall
-        rest += heights[k:] if k + 1 < len(heights) else heights
-    return max(rest, default=None)
+        if k + 1 < len(heights):
+            rest += heights[k:]
+            rise = max(rise, heights[0] - heights[k])
+        else:
+            rest += heights
+    return max(rest, default=None), rise
+
+
+def _foot_radius(view: View, role_axes: dict, shared: str, walls: list[float], rest: float,
+                 viewer: int, tol: float) -> float:
+    """The radius (pixels) of the outline's arc that leaves a boss's wall at one of ``walls``
+    (model pixels along ``shared``) and comes down to ``rest``: the round at the boss's foot."""
+    (ax, sx), (ay, sy), _ = role_axes[view.role]
+    k = 0 if shared == ax else 1
+    best = 0.0
+    for prim in view.profiles[0].loops[0].primitives:
+        if not isinstance(prim, Arc):
+            continue
+        ends = [(x if sx > 0 else view.box[2] - x, y if sy > 0 else view.box[3] - y)
+                for x, y in (prim.start(), prim.end())]
+        along = [e[k] for e in ends]
+        height = [e[1 - k] * viewer for e in ends]
+        at_wall = any(abs(a - w) <= tol for a in along for w in walls)
+        at_rest = any(abs(h - rest) <= tol for h in height)
+        if at_wall and at_rest:
+            best = max(best, prim.r)
+    return best
 
 
 def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Floor]:
@@ -321,7 +347,7 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 continue
             centre = {vx: prim.cx if vsx > 0 else view.box[2] - prim.cx,
                       vy: prim.cy if vsy > 0 else view.box[3] - prim.cy}
-            levels, judged = [], 0
+            levels, judged, feet = [], 0, []
             for other in views:
                 if other is view or not other.profiles or not other.profiles[0].loops:
                     continue
@@ -339,7 +365,7 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 outside = [first + (last - first) * (i + 0.5) / 80 for i in range(80)]
                 outside = [st for st in outside if st < lo - tol or st > hi + tol]
                 top = max(_heights(points, coord, inside, viewer), default=None)
-                rest = _rest_height(points, coord, outside, lo, hi, viewer)
+                rest, rise = _rest_height(points, coord, outside, lo, hi, viewer)
                 if top is None:
                     break
                 if rest is None:  # the span is the view's whole width: nothing to compare
@@ -354,6 +380,8 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                                        for end in ends):
                     break
                 levels.append(rest)
+                if rise > 0:  # a round falls away from the wall: its radius as drawn
+                    feet.append(_foot_radius(other, role_axes, shared, ends, rest, viewer, tol))
                 judged += 1
             else:
                 if not levels or judged < 2:
@@ -361,5 +389,6 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 level = max(levels) * viewer
                 found.append(Floor(view, Loop([Circle(prim.cx, prim.cy, prim.r)]), level, False,
                                    f"round boss in the {view.role} view, standing above the "
-                                   "rest of the outline in the other views", outside=True))
+                                   "rest of the outline in the other views", outside=True,
+                                   foot_px=max(feet, default=0.0)))
     return found
