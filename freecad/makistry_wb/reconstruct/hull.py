@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
-from .levels import AxisLevels, Span, grid_for
+from .levels import SIDE_PX, AxisLevels, Span, grid_for
 from .loops import closed_loop, loop_is_sane, squared
 from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
@@ -256,6 +256,7 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     scale.grid_mm = grid_for(scale.mm_per_px) if round_sizes and scale.source != "default" \
         else None
     levels: dict[str, list[float]] = {"x": [], "y": [], "z": []}
+    traced: dict[str, list[float]] = {"x": [], "y": [], "z": []}
     spans: dict[str, list[Span]] = {"x": [], "y": [], "z": []}
     mappings = {id(view): _ViewMapping(view, scale) for view in views}
     for view in views:
@@ -264,11 +265,12 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         # pixel off it, and it is the outline that the sketches are made of.
         outline = [p for profile in view.profiles[:1] for loop in profile.loops
                    for p in loop.primitives]
-        for prim in view.primitives + outline:
-            for point, axes in _level_points(prim, mapping):
-                for axis, mm in mapping.raw(*point).items():
-                    if axis in axes:
-                        levels[axis].append(mm)
+        for found, prims in ((levels, view.primitives), (traced, outline)):
+            for prim in prims:
+                for point, axes in _level_points(prim, mapping):
+                    for axis, mm in mapping.raw(*point).items():
+                        if axis in axes:
+                            found[axis].append(mm)
     for item in measured:
         mapping = mappings.get(id(item[0]))
         if mapping is None:
@@ -295,6 +297,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         if axis not in scale.fixed and scale.grid_mm:
             extent = scale.diameter(extent)
             scale.extents_mm[axis] = extent
+        # A traced side drawn a little askew (a rotated scan) ends near the side, not at a level.
+        near_side = 2 * SIDE_PX * scale.along(axis)
+        raw = raw + [mm for mm in traced[axis] if near_side < mm < extent_raw - near_side]
         snap = AxisLevels(raw, extent_raw, extent, scale.along(axis), spans[axis],
                           scale.grid_mm, centre_diameters=turned_axis not in (None, axis))
         scale.levels[axis] = snap
