@@ -69,6 +69,29 @@ def test_rounding_keeps_levels_apart_and_turned_parts_round_diameters():
     assert [turned(4.1), turned(20.0), turned(35.9)] == pytest.approx([4.0, 20.0, 36.0])
 
 
+def test_every_point_of_a_level_goes_onto_it():
+    """An edge drawn a little thick or askew gives a run of readings (here 0.75 mm wide at
+    0.2 mm a pixel, each within a merge distance of the next): all of them are that level,
+    not only those near the run's mean."""
+    levels = AxisLevels([19.9, 20.15, 20.4, 20.65, 40.0], 60.0, 60.0, 0.2, grid=0.5)
+    assert [levels(19.9), levels(20.65)] == pytest.approx([20.5, 20.5])
+    assert levels(40.0) == pytest.approx(40.0)
+
+
+def test_outline_traced_a_pixel_off_the_line_work_is_made_exact():
+    """The outline is traced apart from the line work: here its step lies a pixel below the
+    drawn line (10.0 mm against 10.25 at 4 px/mm). Both are readings of one level, 10 mm."""
+    k = 4.0
+    outline = polygon([(0, 0), (200, 0), (200, 40), (100, 40), (100, 100), (0, 100)])
+    drawn = polygon([(0, 0), (200, 0), (200, 41), (100, 41), (100, 100), (0, 100)])
+    front = View(role="front", box=(0, 0, 200, 100), profiles=[Profile([outline])],
+                 primitives=list(drawn.primitives))
+    plan, _ = plan_from_views([front], prompt=f"{200 / k:g} mm long", round_sizes=True)
+    steps = [g for g in plan.features[0].sketch.geometry
+             if isinstance(g, Line) and g.y0 == pytest.approx(g.y1) and 5 < g.y0 < 20]
+    assert len(steps) == 1 and steps[0].y0 == pytest.approx(10.0, abs=1e-6)
+
+
 @pytest.mark.parametrize("round_sizes", [False, True])
 def test_round_sizes_give_the_drawn_part_exactly(doc, round_sizes):
     from freecad.makistry_wb.cad.build import build_body

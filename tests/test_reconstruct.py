@@ -194,8 +194,8 @@ def test_sample_0104_hub_and_boss_are_round(doc, samples_dir):
     assert sum(f.evidence[0].startswith("round boss") for f in analysis.plan.features) == 2
     body = build_body(analysis.plan, doc)
     truth = as_solid(sample_models.MODELS["ttt-ppp0104.png"]())
-    assert body.Shape.Volume == pytest.approx(truth.Volume, rel=0.06)
-    assert best_iou(truth, as_solid(body.Shape)).iou >= 0.93
+    assert body.Shape.Volume == pytest.approx(truth.Volume, rel=0.01)
+    assert best_iou(truth, as_solid(body.Shape)).iou >= 0.985
 
 
 def test_sample_0107_flanged_hub_is_revolved_from_its_hatched_section(doc, samples_dir):

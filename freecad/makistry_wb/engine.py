@@ -182,6 +182,8 @@ def _measured(dimensions: list, views: list) -> list:
             linked = view.primitives[dim.refs[0]]
             found += [(view, circle, mm) for circle in view.primitives
                       if isinstance(circle, Circle) and abs(circle.r - linked.r) <= SAME_HOLE_PX]
+        elif dim.kind == "radius":  # the rounds of the view read near that radius take it
+            found.append((view, "radius", mm))
     return found
 
 
@@ -414,7 +416,9 @@ def describe_parts(parts) -> list[dict[str, Any]]:
     described = []
     for part in parts:
         shape = part.Shape
-        box = shape.BoundBox
+        # Tight: a turned round's (torus) control points reach well outside the part.
+        box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") \
+            else shape.BoundBox
         described.append({
             "name": part.Label,
             "volume_mm3": round(shape.Volume, 3),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..dims.prompt import parse_prompt_sizes
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
-from .levels import AxisLevels, Span, grid_for
+from .levels import SIDE_PX, AxisLevels, Span, grid_for
 from .loops import closed_loop, loop_is_sane, squared
 from .pockets import VIEWER_SIDE, Floor, find_floors, round_bosses
 from .revolve import (
@@ -30,8 +30,10 @@ from .revolve import (
     half_outline,
     polygon_loop,
 )
+from .rounds import foot_round
 from .section import hole_features, revolution_feature, turned_section
 from .shell import refine_hull
+from .snap import tangent_arcs, touching_centre
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -54,6 +56,7 @@ EXTENT_SLACK_PX = 3.0  # a thin extent is known to a stroke's width, not to 3 %
 CHAIN_MATCH = 0.006
 # Outline edges this close (pixels) to horizontal or vertical are made exactly so.
 SQUARE_PX = 1.5
+ROUND_AGREEMENT = 0.05  # a round read this near a printed radius has it
 # How far a turned part's outline in a second profile view is kept off the revolution.
 CLEARANCE_MM = 0.001
 # A circle of an end view whose centre is this close (pixels) to the middle is about the axis.
@@ -81,6 +84,7 @@ class ScaleInfo:
     exact_from_values: int = 0  # levels and diameters a printed value made exact
     # Per view (id), printed diameters of its circles (by _circle_key).
     diameters: dict[int, dict[tuple, float]] = field(default_factory=dict)
+    radii: dict[int, list[float]] = field(default_factory=dict)  # per view, printed radii
 
     def along(self, axis: str) -> float:
         return self.axis_mm_per_px.get(axis, self.mm_per_px)
@@ -189,6 +193,8 @@ class _ViewMapping:
         self.w, self.h = view.box[2], view.box[3]
         self.scale = scale
         self.diameters = scale.diameters.get(id(view), {})
+        self.circles = [p for p in view.primitives if isinstance(p, Circle)]
+        self.view_id = id(view)
         self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
         self.k_look = scale.along(self.look)
         self.s = (self.kx + self.ky) / 2  # for radii and tolerances
@@ -205,6 +211,19 @@ class _ViewMapping:
         model = {axis: self.scale.exact(axis, mm) for axis, mm in self.raw(x, y).items()}
         return (model[self.px], model[self.py])
 
+    def radius(self, circle: Circle) -> float:
+        """A circle's radius in mm: its printed diameter's half, else on the grid."""
+        printed = self.diameters.get(_circle_key(circle))
+        return printed / 2 if printed else self.scale.diameter(2 * circle.r * self.s) / 2
+
+    def round_radius(self, r: float, any_view: bool = False) -> float:
+        """A round's radius read as ``r`` mm: a printed radius of the view (or of any view)
+        near it, else on the grid."""
+        printed = [mm for radii in self.scale.radii.values() for mm in radii] if any_view \
+            else self.scale.radii.get(self.view_id, [])
+        near = [mm for mm in printed if abs(mm - r) <= max(ROUND_AGREEMENT * mm, 2 * self.s)]
+        return min(near, key=lambda mm: abs(mm - r)) if near else self.scale.diameter(2 * r) / 2
+
     def primitive(self, prim, ends: dict | None = None):
         """The primitive in sketch mm; ``ends`` ({1: point, 2: point}, view pixels) moves its
         start or end onto a joint it shares with a neighbour."""
@@ -216,12 +235,9 @@ class _ViewMapping:
         cx, cy = self.point(prim.cx, prim.cy)
         r = prim.r * self.s
         if isinstance(prim, Circle):
-            printed = self.diameters.get(_circle_key(prim))
-            if printed:
-                r = printed / 2
-            else:
-                r = self.scale.diameter(2 * r) / 2
-            return Circle(cx, cy, r, prim.line_type)
+            cx, cy = touching_centre(prim, (cx, cy), self.circles, self.radius, self.point,
+                                     (self.w, self.h), (self.ax, self.ay) != (self.px, self.py))
+            return Circle(cx, cy, self.radius(prim), prim.line_type)
         start, end = self.point(*ends.get(1, prim.start())), self.point(*ends.get(2, prim.end()))
         if self.mirrors:
             start, end = end, start
@@ -249,6 +265,7 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     scale.diameter_grid_mm = grid_for(2 * scale.mm_per_px) if scale.grid_mm and turned_axis \
         else scale.grid_mm
     levels: dict[str, list[float]] = {"x": [], "y": [], "z": []}
+    traced: dict[str, list[float]] = {"x": [], "y": [], "z": []}
     spans: dict[str, list[Span]] = {"x": [], "y": [], "z": []}
     mappings = {id(view): _ViewMapping(view, scale) for view in views}
     view_of = {id(view): view for view in views}
@@ -258,14 +275,22 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         if mapping.look == turned_axis:
             continue  # a turned part's end view: its radii are its profiles' (a polygon's
             # corners are no steps)
-        for prim in view.primitives:
-            for point, axes in _level_points(prim, mapping):
-                for axis, mm in mapping.raw(*point).items():
-                    if axis in axes:
-                        levels[axis].append(mm)
+        # The outline's own edges too: they are traced apart from the line work and can lie a
+        # pixel off it, and it is the outline that the sketches are made of.
+        outline = [p for profile in view.profiles[:1] for loop in profile.loops
+                   for p in loop.primitives]
+        for found, prims in ((levels, view.primitives), (traced, outline)):
+            for prim in prims:
+                for point, axes in _level_points(prim, mapping):
+                    for axis, mm in mapping.raw(*point).items():
+                        if axis in axes:
+                            found[axis].append(mm)
     for item in measured:
         mapping = mappings.get(id(item[0]))
         if mapping is None:
+            continue
+        if len(item) == 3 and item[1] == "radius":  # a printed radius of the view's rounds
+            scale.radii.setdefault(id(item[0]), []).append(item[2])
             continue
         if len(item) == 3:  # a printed diameter of one of the view's circles
             _view, circle, mm = item
@@ -300,6 +325,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
                 else _on_grid(extent, scale.grid_mm)
             scale.extents_mm[axis] = extent
         across = turned_axis not in (None, axis)
+        # A traced side drawn a little askew (a rotated scan) ends near the side, not at a level.
+        near_side = 2 * SIDE_PX * scale.along(axis)
+        raw = raw + [mm for mm in traced[axis] if near_side < mm < extent_raw - near_side]
         snap = AxisLevels(raw, extent_raw, extent, scale.along(axis), spans[axis],
                           scale.diameter_grid_mm if across else scale.grid_mm,
                           centre_diameters=across)
@@ -440,6 +468,7 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
         joints = _joints(primitives, max(tol / mapping.s, JAG_PX * (1 + _longest_run(jags))))
         mapped = [m for m in (mapping.primitive(p, joints[i]) for i, p in enumerate(primitives))
                   if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
+        mapped = tangent_arcs(mapped, mapping.round_radius)
         sketch.geometry.extend(mapped)
         sketch.constraints += _loop_constraints(sketch.geometry, first, len(mapped), tol)
         outer_range = outer_range or range(first, first + len(mapped))
@@ -716,6 +745,14 @@ def plan_from_views(views: list[View], prompt: str = "", name: str = "Part",
     floors = find_floors(ortho, ROLE_AXES)
     if axis is None:  # a Revolution is round already
         floors += round_bosses(ortho, ROLE_AXES)
+    silhouettes = [f for f in plan.features if f.name.endswith("Silhouette")]
     for number, floor in enumerate(floors, start=1):
         plan.features.append(_floor_pocket(floor, number, scale, extents))
+        if floor.foot_px > 0:  # the round at a round boss's foot (rounds.py)
+            mapping = _ViewMapping(floor.view, scale)
+            boss = mapping.primitive(floor.loop.primitives[0])
+            level = scale.exact(mapping.look, floor.level_px * mapping.k_look)
+            plan.features += foot_round(
+                floor, number, {mapping.px: boss.cx, mapping.py: boss.cy}, boss.r, level,
+                mapping.round_radius(floor.foot_px * mapping.k_look, any_view=True), silhouettes)
     return plan, scale

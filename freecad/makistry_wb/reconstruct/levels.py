@@ -60,9 +60,12 @@ class AxisLevels:
         side = SIDE_PX * mm_per_px
         reach = {level: side for level in fixed}  # a turned part's axis, too, is a stroke
         inside = [mm for mm in levels if side < mm < extent_raw - side]
-        raw = sorted([level for level in _clusters(sorted(inside), self.tolerance)
-                      if all(abs(level - fixed_at) > side for fixed_at in fixed)]
-                     + list(exact))
+        clusters = [(level, spread) for level, spread in _clusters(sorted(inside), self.tolerance)
+                    if all(abs(level - fixed_at) > side for fixed_at in fixed)]
+        # Every point of a cluster goes onto its level, not only those near its mean.
+        reach.update({level: spread + self.tolerance / 2 for level, spread in clusters
+                      if spread > self.tolerance / 2})
+        raw = sorted([level for level, _ in clusters] + list(exact))
         printed = _follow_spans(raw, exact, spans, self.tolerance, mm_per_px, reach)
         for level in raw:
             if level not in exact:  # as drawn (scaled to the extent), rounded when a grid is safe
@@ -98,15 +101,17 @@ def _plateaus(anchors: list[tuple[float, float]], half: float,
     return points
 
 
-def _clusters(values: list[float], tolerance: float) -> list[float]:
-    """Sorted values with runs closer than ``tolerance`` merged into their mean."""
+def _clusters(values: list[float], tolerance: float) -> list[tuple[float, float]]:
+    """Sorted values with runs closer than ``tolerance`` merged into their mean; each with how
+    far its members lie from that mean."""
     groups: list[list[float]] = []
     for value in values:
         if groups and value - groups[-1][-1] <= tolerance:
             groups[-1].append(value)
         else:
             groups.append([value])
-    return [sum(g) / len(g) for g in groups]
+    means = [sum(g) / len(g) for g in groups]
+    return [(mean, max(mean - g[0], g[-1] - mean)) for mean, g in zip(means, groups)]
 
 
 def _nearest(raw: list[float], value: float, tolerance: float,

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..plan import Circle, Line, Loop, View
+from ..plan import Arc, Circle, Line, Loop, View
+from .loops import _chain
 from .revolve import _crossings, circle_of, polygon_loop
+from .snap import onto_drawn_lines
 
 # Which side of the part each view's viewer stands on, along the axis it looks along.
 VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left": -1}
 MIN_REGION_PX = 60.0  # smaller closed regions are text, arrowheads or line junctions
 MARGIN_PX = 6  # paper around a view's box, so that the outside is one region
 STROKE_PX = 5
+FALLING_PX = 0.5  # an outline falls away from a wall when it drops this much a station
 DASH_SLACK_PX = 24.0  # how short of a face's end a hidden line may stop (about two dashes)
 
 
@@ -32,6 +35,7 @@ class Floor:
     from_far_side: bool  # cut from the side away from the viewer
     evidence: str
     outside: bool = False  # cut what lies outside the loop (around a round boss), not inside
+    foot_px: float = 0.0  # a round boss's foot round: how high it rises up the wall (pixels)
 
 
 def _rasterise(view: View, line_types: tuple[str, ...], thickness: int) -> np.ndarray:
@@ -86,7 +90,8 @@ def face_regions(view: View) -> list[Loop]:
         contour = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(float)
         points = [(px - MARGIN_PX, h - MARGIN_PX - py) for px, py in contour]
         approx = cv2.approxPolyDP(np.array(points, np.float32), 1.0, True).reshape(-1, 2)
-        loop = polygon_loop([tuple(p) for p in approx])
+        loop = polygon_loop(onto_drawn_lines([tuple(map(float, p)) for p in approx],
+                                             view.primitives))
         fit = circle_of(Loop([Line(*points[i], *points[i - 1]) for i in range(len(points))]))
         if fit is not None:
             loop = Loop([Circle(*fit)])
@@ -200,13 +205,35 @@ def find_floors(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Fl
                 depth_lo = max(abs(end - near) for run in lo_walls for end in run)
                 depth_hi = max(abs(end - near) for run in hi_walls for end in run)
                 if abs(depth_lo - depth_hi) <= 2 * tol and max(depth_lo, depth_hi) > tol:
-                    depth = max(depth_lo, depth_hi)
+                    depth = _closing_depth(view, region, next(v for v in views if v.role == role),
+                                           role_axes, near, max(depth_lo, depth_hi), tol)
                     level = near - depth if near > 0 else depth
                     floors.append(Floor(view, region, level, False,
                                         f"{view.role} face, depth from hidden walls in the "
                                         f"{role} view"))
                     break
     return floors
+
+
+def _closing_depth(view: View, region: Loop, other: View, role_axes: dict, near: float,
+                   depth: float, tol: float) -> float:
+    """Dashed walls end anywhere within their last dash: where a line of ``other`` runs
+    across the whole of the face's span a little beyond their end, the walls end on it."""
+    _, _, look = role_axes[view.role]
+    (ox, _), (oy, _), _ = role_axes[other.role]
+    shared = oy if ox == look else ox
+    lo, hi = _model_span(view, role_axes, *_loop_box(region))[shared]
+    best = depth
+    for prim in other.primitives:
+        if not isinstance(prim, Line) or prim.line_type == "centre":
+            continue
+        line = _model_span(other, role_axes, prim.x0, prim.y0, prim.x1, prim.y1)
+        (a, b), (low, high) = line[shared], line[look]
+        reach = abs((low + high) / 2 - near)
+        if high - low <= tol and a <= lo + tol and b >= hi - tol \
+                and depth < reach <= depth + DASH_SLACK_PX and (best == depth or reach < best):
+            best = reach
+    return best
 
 
 def _axis_extent(views: list[View], role_axes: dict, axis: str) -> float:
@@ -224,8 +251,17 @@ def _model_outline(view: View, role_axes: dict) -> tuple[str, str, list[tuple[fl
     """The view's outline in model pixels: (model axis of x, of y, points as (x, y))."""
     (ax, sx), (ay, sy), _ = role_axes[view.role]
     points = [(x if sx > 0 else view.box[2] - x, y if sy > 0 else view.box[3] - y)
-              for x, y in view.profiles[0].loops[0].polygon(arc_step_deg=3.0)]
+              for x, y in _outline_points(view.profiles[0].loops[0])]
     return ax, ay, points
+
+
+def _outline_points(loop: Loop) -> list[tuple[float, float]]:
+    """The outline as a polygon walked along its chain: an arc read the other way round is
+    walked from its end (its own polygon, start to end, would cut across the part)."""
+    prims = [p for p in loop.primitives if not isinstance(p, Circle)]
+    if len(prims) < 2:
+        return loop.polygon(arc_step_deg=3.0)
+    return _chain(prims, 0.5)[1]
 
 
 def _heights(points, coord: int, stations, viewer: int) -> list[float]:
@@ -252,6 +288,45 @@ def _has_wall(points, coord: int, where: float, low: float, high: float, tol: fl
     return False
 
 
+def _rest_height(points, coord: int, stations, lo: float, hi: float, viewer: int):
+    """How high the outline reaches beside a boss's span: the highest of the rest, leaving out
+    what falls away from the boss's walls (a round or a chamfer at its foot, which is the
+    boss's own, not a level the rest of the part stands at)."""
+    rest, rise = [], 0.0
+    for side in ([st for st in stations if st < lo][::-1], [st for st in stations if st > hi]):
+        heights = [h for st in side for h in _heights(points, coord, [st], viewer)]
+        k = 0
+        while k + 1 < len(heights) and heights[k + 1] < heights[k] - FALLING_PX:
+            k += 1  # still falling away from the wall
+        if k + 1 < len(heights):
+            rest += heights[k:]
+            rise = max(rise, heights[0] - heights[k])
+        else:
+            rest += heights
+    return max(rest, default=None), rise
+
+
+def _foot_radius(view: View, role_axes: dict, shared: str, walls: list[float], rest: float,
+                 viewer: int, tol: float) -> float:
+    """The radius (pixels) of the outline's arc that leaves a boss's wall at one of ``walls``
+    (model pixels along ``shared``) and comes down to ``rest``: the round at the boss's foot."""
+    (ax, sx), (ay, sy), _ = role_axes[view.role]
+    k = 0 if shared == ax else 1
+    best = 0.0
+    for prim in view.profiles[0].loops[0].primitives:
+        if not isinstance(prim, Arc):
+            continue
+        ends = [(x if sx > 0 else view.box[2] - x, y if sy > 0 else view.box[3] - y)
+                for x, y in (prim.start(), prim.end())]
+        along = [e[k] for e in ends]
+        height = [e[1 - k] * viewer for e in ends]
+        at_wall = any(abs(a - w) <= tol for a in along for w in walls)
+        at_rest = any(abs(h - rest) <= tol for h in height)
+        if at_wall and at_rest:
+            best = max(best, prim.r)
+    return best
+
+
 def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[Floor]:
     """Round bosses the visual hull leaves square: a visible circle in one view (not a hole)
     whose span, in every other view that shows the part's height along that view's axis,
@@ -272,7 +347,7 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 continue
             centre = {vx: prim.cx if vsx > 0 else view.box[2] - prim.cx,
                       vy: prim.cy if vsy > 0 else view.box[3] - prim.cy}
-            levels, judged = [], 0
+            levels, judged, feet = [], 0, []
             for other in views:
                 if other is view or not other.profiles or not other.profiles[0].loops:
                     continue
@@ -290,7 +365,7 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 outside = [first + (last - first) * (i + 0.5) / 80 for i in range(80)]
                 outside = [st for st in outside if st < lo - tol or st > hi + tol]
                 top = max(_heights(points, coord, inside, viewer), default=None)
-                rest = max(_heights(points, coord, outside, viewer), default=None)
+                rest, rise = _rest_height(points, coord, outside, lo, hi, viewer)
                 if top is None:
                     break
                 if rest is None:  # the span is the view's whole width: nothing to compare
@@ -305,6 +380,8 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                                        for end in ends):
                     break
                 levels.append(rest)
+                if rise > 0:  # a round falls away from the wall: its radius as drawn
+                    feet.append(_foot_radius(other, role_axes, shared, ends, rest, viewer, tol))
                 judged += 1
             else:
                 if not levels or judged < 2:
@@ -312,5 +389,6 @@ def round_bosses(views: list[View], role_axes: dict, tol: float = 3.0) -> list[F
                 level = max(levels) * viewer
                 found.append(Floor(view, Loop([Circle(prim.cx, prim.cy, prim.r)]), level, False,
                                    f"round boss in the {view.role} view, standing above the "
-                                   "rest of the outline in the other views", outside=True))
+                                   "rest of the outline in the other views", outside=True,
+                                   foot_px=max(feet, default=0.0)))
     return found
