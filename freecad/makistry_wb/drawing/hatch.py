@@ -4,8 +4,8 @@
 A section's outline and the lines inside it split the view into faces; the faces covered by
 hatch lines drawn in a colour (the marks) are the material the cutting plane passes through,
 the others are air (a bore, a cavity, a hole cut across). Black hatching is not told apart from
-line work yet: such a section is not used. The hatched faces are returned as closed loops in the view's coordinates,
-for the reconstruction to revolve or extrude. No FreeCAD here.
+line work yet: such a section is not used. The hatched faces are returned as closed loops in
+the view's coordinates, for the reconstruction to revolve or extrude. No FreeCAD here.
 """
 
 from __future__ import annotations
