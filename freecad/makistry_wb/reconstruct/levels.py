@@ -114,10 +114,11 @@ def _clusters(values: list[float], tolerance: float) -> list[tuple[float, float]
     return [(mean, max(mean - g[0], g[-1] - mean)) for mean, g in zip(means, groups)]
 
 
-def _nearest(raw: list[float], value: float, tolerance: float,
-             reach: dict[float, float]) -> float | None:
-    best = min(raw, key=lambda level: abs(level - value))
-    return best if abs(best - value) <= max(tolerance, reach.get(best, 0.0)) else None
+def _near(raw: list[float], value: float, tolerance: float,
+          reach: dict[float, float]) -> list[float]:
+    """The levels a span's end may mean: within twice the merge distance (or a side's reach)."""
+    return [level for level in raw
+            if abs(level - value) <= max(2 * tolerance, reach.get(level, 0.0))]
 
 
 def _follow_spans(raw: list[float], exact: dict[float, float], spans: list[Span],
@@ -125,12 +126,15 @@ def _follow_spans(raw: list[float], exact: dict[float, float], spans: list[Span]
     """Make exact every level a printed span reaches from an exact one; which."""
     ends = []
     for span in spans:
-        low, high = (_nearest(raw, end, tolerance, reach) for end in (span.low, span.high))
-        slack = max(SPAN_AGREEMENT * span.value, SPAN_SLACK_PX * mm_per_px)
-        if low is None or high is None or low == high or \
-                abs((high - low) - span.value) > slack:
+        # Of two edges a few pixels apart, the value measures the one it fits.
+        lows, highs = (_near(raw, end, tolerance, reach) for end in (span.low, span.high))
+        pairs = [(abs((high - low) - span.value), low, high)
+                 for low in lows for high in highs if high != low]
+        if not pairs:
             continue
-        ends.append((low, high, span.value))
+        miss, low, high = min(pairs)
+        if miss <= max(SPAN_AGREEMENT * span.value, SPAN_SLACK_PX * mm_per_px):
+            ends.append((low, high, span.value))
     made: set[float] = set()
     changed = True
     while changed:
