@@ -336,6 +336,10 @@ def refine_hull(features: list, views: list[View], scale, role_axes: dict,
             if inner is None:
                 warnings.append("The part looks like a shell, but its inner outline could not "
                                 "be drawn; it was built solid.")
+        holes = [view.role for view in views if len(view.profiles[0].loops) > 1]
+        if holes:  # round ends are built from the outlines alone
+            warnings.append(f"The holes and cut-outs of the {', '.join(holes)} view(s) were "
+                            "not cut into the part with round ends: check the preview.")
         return round_end_features(ends, scale, inner, thickness, shell and shell.evidence)
     if any(vs.ceiling is not None for vs in shell.views):
         warnings.append(
