@@ -241,11 +241,11 @@ def tangent_arcs(primitives: list, radius) -> list:
                 break  # the line would turn over: leave this arc as it is
             moved[j] = line
             points[which] = _foot(new, old)
-        else:
-            for j, line in moved.items():
-                out[j] = line
-        if len(moved) != (at_start is not None) + (at_end is not None):
-            continue
+        if len(moved) != (at_start is not None) + (at_end is not None) or \
+                math.dist(points["start"], points["end"]) <= JOINT_MM:
+            continue  # a line would turn over, or the round would shrink to a point
+        for j, line in moved.items():
+            out[j] = line
         a0 = math.degrees(math.atan2(points["start"][1] - new[1], points["start"][0] - new[0]))
         a1 = math.degrees(math.atan2(points["end"][1] - new[1], points["end"][0] - new[0]))
         out[i] = Arc(new[0], new[1], r, a0 % 360.0, a1 % 360.0, arc.line_type)
