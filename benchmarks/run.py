@@ -159,7 +159,7 @@ def score_in_subprocess(truth: Path, answer: Path) -> dict:
 
 def score_sample(name: str, truth: dict, deadline: float) -> dict:
     """Worker: one real drawing from ../shared/samples against its published volume and box."""
-    from benchmarks.score import read_step
+    from benchmarks.score import read_step, tight_box
 
     work = OUT_ROOT / "samples" / Path(name).stem
     row = {"file": name, "truth_volume": truth["volume_mm3"], "truth_extents": truth["bbox_mm"],
@@ -175,7 +175,7 @@ def score_sample(name: str, truth: dict, deadline: float) -> dict:
     if problem is None:
         try:
             answer = read_step(run["answer"])
-            bb = answer.BoundBox
+            bb = tight_box(answer)
             extents = sorted((bb.XLength, bb.YLength, bb.ZLength), reverse=True)
             want = sorted(truth["bbox_mm"], reverse=True)
             row.update(success=True, error=None, volume=answer.Volume, extents=extents,

@@ -96,14 +96,17 @@ def _common_volume(a, b) -> float:
         return 0.0
 
 
+def tight_box(shape):
+    """The shape's tight bounding box (a curved face's loose box reaches past it)."""
+    return shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") else shape.BoundBox
+
+
 def _box_diagonal(shape) -> float:
-    box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") else shape.BoundBox
-    return box.DiagonalLength
+    return tight_box(shape).DiagonalLength
 
 
 def _box_centre(shape):
-    box = shape.optimalBoundingBox() if hasattr(shape, "optimalBoundingBox") else shape.BoundBox
-    return V(box.Center)
+    return V(tight_box(shape).Center)
 
 
 ALIGNMENTS = {"mass": _centre, "box": _box_centre}
