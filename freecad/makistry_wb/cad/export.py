@@ -184,9 +184,14 @@ def export_parts(parts, path: str, tolerance: float | None = None, structure=Non
         if suffix not in (".step", ".stp"):
             raise
         # FreeCAD 1.0 writes some surfaces of revolution (a half turn of an arc) that read back
-        # as another solid; written as B-splines they keep it, to the check's 0.1 %.
+        # as another solid; written as B-splines they keep it, to the check's 0.1 % (the file
+        # then holds the shapes without the assembly's tree).
         os.remove(path)
-        _write_step_as_bsplines(parts, path)
+        try:
+            _write_step_as_bsplines(parts, path)
+        except Exception as exc:
+            raise errors.MakistryError(
+                errors.EXPORT_FAILED, f"Writing {path} failed: {exc}", source=path) from exc
         _check(parts, path)
     return path
 
