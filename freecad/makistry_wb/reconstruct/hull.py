@@ -59,8 +59,6 @@ SQUARE_PX = 1.5
 ROUND_AGREEMENT = 0.05  # a round read this near a printed radius has it
 # How far a turned part's outline in a second profile view is kept off the revolution.
 CLEARANCE_MM = 0.001
-# A circle of an end view whose centre is this close (pixels) to the middle is about the axis.
-AXIS_PX = 3.0
 # Outline edges this short (pixels) are jags of the scan; their neighbours are joined instead.
 JAG_PX = 1.5
 # Edges shorter than this (pixels) set no level of their own.
@@ -233,7 +231,6 @@ class _ViewMapping:
             x1, y1 = self.point(*ends.get(2, prim.end()))
             return Line(x0, y0, x1, y1, prim.line_type)
         cx, cy = self.point(prim.cx, prim.cy)
-        r = prim.r * self.s
         if isinstance(prim, Circle):
             cx, cy = touching_centre(prim, (cx, cy), self.circles, self.radius, self.point,
                                      (self.w, self.h), (self.ax, self.ay) != (self.px, self.py))
@@ -268,6 +265,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
     traced: dict[str, list[float]] = {"x": [], "y": [], "z": []}
     spans: dict[str, list[Span]] = {"x": [], "y": [], "z": []}
     mappings = {id(view): _ViewMapping(view, scale) for view in views}
+    # The part's extents as the views draw them (mm, before making exact).
+    raw_extents = dict(scale.extents_mm)
+    raw_extents.update({a: px * scale.along(a) for a, px in _extent_px(views).items()})
     view_of = {id(view): view for view in views}
     values: set = set()  # the printed diameters used, once each
     for view in views:
@@ -299,7 +299,7 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
             if mapping.look == turned_axis and _about_axis(circle, view_of[id(item[0])]):
                 # a turned part's step: its radius about the axis
                 for axis in (mapping.ax, mapping.ay):
-                    middle = _raw_extent(views, scale, axis) / 2
+                    middle = raw_extents[axis] / 2
                     radius = circle.r * scale.along(axis)
                     spans[axis] += [Span(middle, middle + radius, mm / 2),
                                     Span(middle - radius, middle, mm / 2)]
@@ -314,11 +314,11 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         levels[axis] += [low, high]  # a hole's centre, say, is a level once a value reaches it
     radial = [a for a in "xyz" if turned_axis not in (None, a) and a in scale.extents_mm]
     if len(radial) == 2:
-        _as_round(views, scale, radial, levels, spans)
+        _as_round(raw_extents, scale, radial, levels, spans)
     for axis, raw in levels.items():
         if axis not in scale.extents_mm or not scale.grid_mm and not spans[axis]:
             continue
-        extent_raw = _raw_extent(views, scale, axis)
+        extent_raw = raw_extents[axis]
         extent = scale.extents_mm[axis]
         if axis not in scale.fixed and scale.grid_mm:
             extent = scale.diameter(extent) if turned_axis not in (None, axis) \
@@ -341,17 +341,18 @@ def _on_grid(size: float, grid: float | None) -> float:
 
 
 def _about_axis(circle: Circle, view: View) -> bool:
-    """Whether a circle of an end view lies about the part's axis (its middle), not off it."""
-    return math.dist((circle.cx, circle.cy), (view.box[2] / 2, view.box[3] / 2)) <= AXIS_PX
+    """Whether a circle of an end view lies about the part's axis (its middle, known to a
+    stroke's width like a side), not off it."""
+    return math.dist((circle.cx, circle.cy), (view.box[2] / 2, view.box[3] / 2)) <= SIDE_PX
 
 
-def _as_round(views: list[View], scale: ScaleInfo, radial: list[str], levels: dict,
-              spans: dict) -> None:
+def _as_round(raw_extents: dict[str, float], scale: ScaleInfo, radial: list[str],
+              levels: dict, spans: dict) -> None:
     """A turned part is round: seen across its axis from either side it shows the same radii.
     Both radial axes get every radius either view shows (about their middles), every printed
     radius, and one diameter, so the two profiles of it agree exactly (two readings a hair
     apart would leave slivers OCC cannot export)."""
-    middles = {a: _raw_extent(views, scale, a) / 2 for a in radial}
+    middles = {a: raw_extents[a] / 2 for a in radial}
     radii = [abs(level - middles[a]) for a in radial for level in levels[a]]
     halves = [(span.low - middles[a], span.high - middles[a], span.value)
               for a in radial for span in spans[a]]
@@ -382,16 +383,6 @@ def _level_points(prim, mapping: _ViewMapping) -> list:
         elif dy <= 0.05 * dx:
             both = {mapping.ay}
     return [(prim.start(), both), (prim.end(), both)]
-
-
-def _raw_extent(views: list[View], scale: ScaleInfo, axis: str) -> float:
-    """The part's extent along ``axis`` as the views draw it (mm, before making exact)."""
-    sizes = []
-    for view in views:
-        (ax, _), (ay, _), _ = ROLE_AXES[view.role]
-        sizes += [view.box[2] * scale.along(ax)] if ax == axis else []
-        sizes += [view.box[3] * scale.along(ay)] if ay == axis else []
-    return statistics.median(sizes) if sizes else scale.extents_mm[axis]
 
 
 def _circle_through(start, end, centre) -> tuple[float, float, float]:

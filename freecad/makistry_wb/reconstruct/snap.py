@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ..plan import Arc, Line
+from .levels import SIDE_PX  # a circle this near a side of its view touches it
 
 ALONG_PX = 2.5  # a side runs along a drawn line when both its ends lie this near it
 ALONG_DEG = 4.0  # and their directions differ by less than this
@@ -122,7 +123,6 @@ def onto_drawn_lines(points: list[tuple[float, float]], primitives: list
     return kept if len(kept) >= 3 else list(points)
 
 
-TOUCH_PX = 3.0  # a circle this near a side of its view touches it
 
 
 def touching_centre(circle, centre: tuple[float, float], circles: list, radius, to_sketch,
@@ -133,12 +133,12 @@ def touching_centre(circle, centre: tuple[float, float], circles: list, radius, 
     a circle's exact radius, ``to_sketch`` maps view pixels to sketch mm; ``swapped`` when the
     view's x is the sketch's y."""
     found: list[list[float]] = [[], []]
-    around = [c for c in circles if math.dist((c.cx, c.cy), (circle.cx, circle.cy)) <= TOUCH_PX]
+    around = [c for c in circles if math.dist((c.cx, c.cy), (circle.cx, circle.cy)) <= SIDE_PX]
     for other in around or [circle]:
         for k, (c, extent) in enumerate(((other.cx, size[0]), (other.cy, size[1]))):
             for sign in (-1, 1):
                 edge = c + sign * other.r
-                if (edge > TOUCH_PX) if sign < 0 else (edge < extent - TOUCH_PX):
+                if (edge > SIDE_PX) if sign < 0 else (edge < extent - SIDE_PX):
                     continue
                 j = k ^ int(swapped)
                 side = to_sketch(*((edge, other.cy) if k == 0 else (other.cx, edge)))[j]
