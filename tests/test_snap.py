@@ -4,9 +4,9 @@ tip (the strokes fill several pixels of it), so the hidden lines of its whole sp
 
 import pytest
 
+from freecad.makistry_wb.drawing.corners import onto_drawn_lines
 from freecad.makistry_wb.plan import Line, Loop, Profile, View
 from freecad.makistry_wb.reconstruct.pockets import _loop_box, face_regions
-from freecad.makistry_wb.reconstruct.snap import onto_drawn_lines
 
 
 def _rib_view():

@@ -166,7 +166,9 @@ def _in_inches(analysis: Analysis) -> bool:
 
 def _measured(dimensions: list, views: list) -> list:
     """What the used dimensions measure, for the plan's exact sizes: (view, direction, end,
-    end, mm) for a span; (view, circle, mm) for each circle of a printed diameter's size."""
+    end, mm) for a span; (view, circle, mm) for each circle of a printed diameter's size;
+    (view, "radius", mm) and (view, "angle", degrees) for what the view's rounds and slopes
+    near them take."""
     from .plan import Circle
 
     found = []
@@ -184,6 +186,9 @@ def _measured(dimensions: list, views: list) -> list:
                       if isinstance(circle, Circle) and abs(circle.r - linked.r) <= SAME_HOLE_PX]
         elif dim.kind == "radius":  # the rounds of the view read near that radius take it
             found.append((view, "radius", mm))
+    for dim in dimensions:  # the slopes of the view read near that angle take it
+        if dim.kind == "angle" and dim.view_index is not None and dim.view_index < len(views):
+            found.append((views[dim.view_index], "angle", dim.value))
     return found
 
 
@@ -261,7 +266,7 @@ def _read_dimensions(analysis: Analysis, images: list, cancel) -> float | None:
     # A stray reading (a line or a circle read as "1" or "8", a title-block number) agrees with
     # some geometry by chance, often several times over; a drawing's dimensions are different
     # values that agree with one another.
-    distinct = {round(d.value, 3) for d in solution.used}
+    distinct = {round(d.value, 3) for d in solution.used if d.kind != "angle"}
     if solution.source != "dimensions" or not ortho or len(distinct) < MIN_DIMENSIONS:
         if solution.used:
             analysis.warnings.append(

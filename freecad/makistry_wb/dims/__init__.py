@@ -334,17 +334,20 @@ def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolu
     """Millimetres per pixel per view from the linked values; conflicting values set aside."""
     ratios: dict[int, list[tuple[float, plan.Dimension]]] = {}
     unused: list[plan.Dimension] = []
+    angles: list[plan.Dimension] = []
     for dim in dims:
-        pixels = _pixels(dim, views) if dim.kind != "angle" else None
+        if dim.kind == "angle":  # no size, so no scale: used when linked to a slope
+            (angles if dim.refs else unused).append(dim)
+            continue
+        pixels = _pixels(dim, views)
         if not pixels:
-            if dim.kind != "angle":
-                unused.append(dim)
+            unused.append(dim)
             continue
         value = dim.value * (25.4 if dim.unit == "in" else 1.0)
         ratios.setdefault(dim.view_index, []).append((value / pixels, dim))
     everything = [r for values in ratios.values() for r, _d in values]
     if not everything:
-        return ScaleSolution({}, "none", [], unused)
+        return ScaleSolution({}, "none", [], unused + angles)
     centre = statistics.median(everything)
     agreeing = [(r, d) for values in ratios.values() for r, d in values
                 if _agrees(r, centre, d)]
@@ -361,4 +364,4 @@ def solve_scale(views: list[plan.View], dims: list[plan.Dimension]) -> ScaleSolu
         unused += [d for _r, d in values if all(d is not u for _q, u in in_view)]
     for index in range(len(views)):
         mm_per_px.setdefault(index, sheet)
-    return ScaleSolution(mm_per_px, "dimensions", used, unused)
+    return ScaleSolution(mm_per_px, "dimensions", used + angles, unused)

@@ -29,6 +29,8 @@ AGREEMENT = 0.015  # relative: a value agrees with a quantity when value / (scal
 _MIN_PIXELS = 4.0
 _PIXEL_SLACK = 2.5
 _COORD_MERGE_PX = 1.5
+ANGLE_AGREEMENT_DEG = 4.0  # a sloped line this near a printed angle may be what it measures
+_MIN_SLOPE_PX = 8.0
 
 
 @dataclass
@@ -325,6 +327,8 @@ def link(dims: list[plan.Dimension], views: list[plan.View],
         dim.refs = []
         dim.axis = None
         table = tables.get(dim.view_index) if dim.view_index is not None else None
+        if dim.kind == "angle" and table is not None and dim.text_box is not None:
+            _link_angle(dim, views[dim.view_index])
         if table is None or dim.kind == "angle" or dim.text_box is None:
             continue
         view = views[dim.view_index]
@@ -357,6 +361,30 @@ def link(dims: list[plan.Dimension], views: list[plan.View],
             if image in annotations and dim.text_box is not None:
                 _link_by_arrows(dim, image, views, tables, annotations[image], scale)
     return scale
+
+
+def _link_angle(dim: plan.Dimension, view: plan.View) -> None:
+    """Link a printed angle to the sloped visible line of its view nearest to its text that
+    lies at it, from level or from upright (a dovetail's flank, a chamfer)."""
+    want = dim.value if dim.value <= 90.0 else 180.0 - dim.value
+    bx, by, _bw, bh = view.box
+    x0, y0, x1, y1 = dim.text_box
+    # The text's centre in view coordinates (y up).
+    tx, ty = (x0 + x1) / 2 - bx, by + bh - (y0 + y1) / 2
+    best = None
+    for index, prim in enumerate(view.primitives):
+        if not isinstance(prim, plan.Line) or prim.line_type != "visible" or \
+                prim.length() < _MIN_SLOPE_PX:
+            continue
+        slope = math.degrees(math.atan2(abs(prim.y1 - prim.y0), abs(prim.x1 - prim.x0)))
+        if not 1.0 < slope < 89.0 or \
+                min(abs(slope - want), abs(90.0 - slope - want)) > ANGLE_AGREEMENT_DEG:
+            continue
+        distance = _distance_to(prim, tx, ty)
+        if best is None or distance < best[0]:
+            best = (distance, index)
+    if best is not None:
+        dim.refs = [best[1]]
 
 
 def _link_by_arrows(dim: plan.Dimension, image: int, views: list[plan.View],

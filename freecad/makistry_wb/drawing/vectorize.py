@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from .. import plan
+from .corners import onto_drawn_lines
 from .fit import fit_circle, fit_line_points, split_chain, thin, trace_chains
 
 
@@ -497,6 +498,17 @@ def _hugs(piece: tuple, contour: np.ndarray, tolerance: float) -> bool:
     return True
 
 
+def _onto_drawn(loop: plan.Loop, primitives: list[plan.Primitive]) -> plan.Loop:
+    """A straight-sided outline with the sharp corners of its sloped sides (a dovetail's) that
+    the strokes cut off put back where the drawn lines meet; other corners are traced true."""
+    if not loop.primitives or not all(isinstance(p, plan.Line) for p in loop.primitives):
+        return loop
+    points = onto_drawn_lines([p.start() for p in loop.primitives], primitives,
+                              cut_only=True)
+    return plan.Loop([plan.Line(*points[i], *points[(i + 1) % len(points)], "visible")
+                      for i in range(len(points))])
+
+
 def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], stroke: float,
                      frame: Frame) -> plan.Profile:
     """Outer loop from the silhouette boundary; inner loops from visible circles inside it."""
@@ -507,7 +519,7 @@ def _visible_profile(silhouette: np.ndarray, primitives: list[plan.Primitive], s
     loops: list[plan.Loop] = []
     if contours:
         outer = max(contours, key=cv2.contourArea)
-        loop = plan.Loop(_contour_primitives(outer, stroke, frame))
+        loop = _onto_drawn(plan.Loop(_contour_primitives(outer, stroke, frame)), primitives)
         if loop.area() < 0:
             loop.primitives = plan.reversed_chain(loop.primitives)
         loops.append(loop)

@@ -33,7 +33,7 @@ from .revolve import (
 from .rounds import foot_round
 from .section import hole_features, revolution_feature, turned_section
 from .shell import refine_hull
-from .snap import tangent_arcs, touching_centre
+from .snap import at_printed_angles, tangent_arcs, touching_centre
 
 # For each role: which model axis the view's x and y show (and their sign), and the axis the
 # view looks along.
@@ -83,6 +83,7 @@ class ScaleInfo:
     # Per view (id), printed diameters of its circles (by _circle_key).
     diameters: dict[int, dict[tuple, float]] = field(default_factory=dict)
     radii: dict[int, list[float]] = field(default_factory=dict)  # per view, printed radii
+    angles: dict[int, list[float]] = field(default_factory=dict)  # per view, printed degrees
 
     def along(self, axis: str) -> float:
         return self.axis_mm_per_px.get(axis, self.mm_per_px)
@@ -192,6 +193,7 @@ class _ViewMapping:
         self.scale = scale
         self.diameters = scale.diameters.get(id(view), {})
         self.circles = [p for p in view.primitives if isinstance(p, Circle)]
+        self.angles = scale.angles.get(id(view), [])
         self.view_id = id(view)
         self.kx, self.ky = scale.along(self.ax), scale.along(self.ay)
         self.k_look = scale.along(self.look)
@@ -204,6 +206,12 @@ class _ViewMapping:
         """Model mm from the part's low side along the view's two axes, as drawn."""
         return {self.ax: (x if self.sx > 0 else self.w - x) * self.kx,
                 self.ay: (y if self.sy > 0 else self.h - y) * self.ky}
+
+    def rank(self, x: float, y: float) -> int:
+        """How exact a point's place is: its two levels' ranks (``AxisLevels.rank``) added."""
+        levels = self.scale.levels
+        return sum(levels[axis].rank(mm) if axis in levels else -1
+                   for axis, mm in self.raw(x, y).items())
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         model = {axis: self.scale.exact(axis, mm) for axis, mm in self.raw(x, y).items()}
@@ -279,7 +287,10 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         # pixel off it, and it is the outline that the sketches are made of.
         outline = [p for profile in view.profiles[:1] for loop in profile.loops
                    for p in loop.primitives]
-        for found, prims in ((levels, view.primitives), (traced, outline)):
+        # A drawn sloped line stops short of an acute corner (the strokes close it up), so its
+        # ends are no levels; the outline's corners are put back where the lines meet.
+        drawn = [p for p in view.primitives if not _sloped(p)]
+        for found, prims in ((levels, drawn), (traced, outline)):
             for prim in prims:
                 for point, axes in _level_points(prim, mapping):
                     for axis, mm in mapping.raw(*point).items():
@@ -291,6 +302,9 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
             continue
         if len(item) == 3 and item[1] == "radius":  # a printed radius of the view's rounds
             scale.radii.setdefault(id(item[0]), []).append(item[2])
+            continue
+        if len(item) == 3 and item[1] == "angle":  # a printed angle of the view's slopes
+            scale.angles.setdefault(id(item[0]), []).append(item[2])
             continue
         if len(item) == 3:  # a printed diameter of one of the view's circles
             _view, circle, mm = item
@@ -385,6 +399,14 @@ def _level_points(prim, mapping: _ViewMapping) -> list:
     return [(prim.start(), both), (prim.end(), both)]
 
 
+def _sloped(prim) -> bool:
+    """A straight line neither along the view's x nor its y."""
+    if not isinstance(prim, Line):
+        return False
+    dx, dy = abs(prim.x1 - prim.x0), abs(prim.y1 - prim.y0)
+    return dx > 0.05 * dy and dy > 0.05 * dx
+
+
 def _circle_through(start, end, centre) -> tuple[float, float, float]:
     """The circle through both ends nearest ``centre``: the ends of a mapped arc stay exactly
     on its neighbours' ends when the two axes are scaled a little differently."""
@@ -440,7 +462,7 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
     an outline are said in ``warnings``."""
     sketch = sketch or Sketch(plane=mapping.plane)
     tol = max(0.5 * mapping.s, 1e-3)
-    hole = 0
+    hole = angles = 0
     outer_range = None
     notes: list[str] = []
     for index, loop in enumerate(_without_overlapping_circles(loops, notes)):
@@ -457,11 +479,21 @@ def _sketch_for_loops(loops: list[Loop], mapping: _ViewMapping, prefix: str,
         jags = [_jag(loop.primitives, i) for i in range(len(loop.primitives))]
         primitives = [p for p, jag in zip(loop.primitives, jags) if not jag]
         joints = _joints(primitives, max(tol / mapping.s, JAG_PX * (1 + _longest_run(jags))))
-        mapped = [m for m in (mapping.primitive(p, joints[i]) for i, p in enumerate(primitives))
-                  if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
-        mapped = tangent_arcs(mapped, mapping.round_radius)
+        made = [(mapping.primitive(p, joints[i]),
+                 [mapping.rank(*joints[i].get(k, end)) for k, end in _endpoints(p)])
+                for i, p in enumerate(primitives)]
+        made = [(m, ranks) for m, ranks in made
+                if isinstance(m, Circle) or math.dist(m.start(), m.end()) > 1e-6]
+        mapped = tangent_arcs([m for m, _ in made], mapping.round_radius)
+        mapped, sloped = at_printed_angles(mapped, [ranks for _, ranks in made], mapping.angles)
         sketch.geometry.extend(mapped)
         sketch.constraints += _loop_constraints(sketch.geometry, first, len(mapped), tol)
+        for i in sloped:
+            line = mapped[i]
+            angles += 1
+            sketch.constraints.append(Constraint(
+                "Angle", [first + i], math.atan2(line.y1 - line.y0, line.x1 - line.x0),
+                f"{prefix}angle{angles}"))
         outer_range = outer_range or range(first, first + len(mapped))
         for offset, prim in enumerate(mapped):
             if isinstance(prim, Circle):

@@ -73,8 +73,28 @@ class AxisLevels:
         rank = {level: 2 if level in fixed else 1 if level in printed else 0 for level in exact}
         self.anchors = _ordered(sorted(exact.items()), rank)
         self.from_values = sum(1 for a, _ in self.anchors if rank[a] == 1)
+        # A level left out because it rounds to a printed one within two merge distances is
+        # that level (an outline's corner a pixel or two off the value's extension line): its
+        # plateau reaches it. (Two levels that merely round alike may be two edges.)
+        kept = dict(self.anchors)
+        for level, value in exact.items():
+            same = [a for a, b in self.anchors if abs(b - value) <= 1e-6 and rank[a] >= 1
+                    and 0 < abs(a - level) <= 2 * self.tolerance]
+            if same and level not in kept:
+                near = min(same, key=lambda a: abs(a - level))
+                reach[near] = max(reach.get(near, self.tolerance / 2),
+                                  abs(level - near) + self.tolerance / 2)
         self._points = _plateaus(self.anchors, self.tolerance / 2, reach)
         self._xs = [a for a, _ in self._points]
+        self._ranks = [rank[a] for a, _ in self.anchors]
+
+    def rank(self, mm: float) -> int:
+        """How exact the level a reading goes onto is: 2 a side (or a turned part's axis), 1 a
+        printed value, 0 a rounding; -1 when it lies between levels."""
+        k = bisect.bisect_right(self._xs, mm)
+        if k % 2 == 0 and k and self._xs[k - 1] == mm:
+            k -= 1  # on a plateau's right edge
+        return self._ranks[(k - 1) // 2] if k % 2 == 1 else -1
 
     def __call__(self, mm: float) -> float:
         """Continuous and never decreasing, so outlines keep their shape: a point near a level

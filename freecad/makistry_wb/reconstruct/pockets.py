@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..drawing.corners import onto_drawn_lines
 from ..plan import Arc, Circle, Line, Loop, View
 from .loops import _chain
 from .revolve import _crossings, circle_of, polygon_loop
-from .snap import onto_drawn_lines
 
 # Which side of the part each view's viewer stands on, along the axis it looks along.
 VIEWER_SIDE = {"front": -1, "back": 1, "top": 1, "bottom": -1, "right": 1, "left": -1}

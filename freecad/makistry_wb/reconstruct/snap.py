@@ -1,128 +1,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""A face traced on a raster, put back onto the lines the drawing has.
-
-A face between drawn lines is found by filling the paper between thick strokes; its outline
-follows the strokes' centres along the sides, but a corner comes out cut or rounded, and an
-acute one (a rib's wedge between its slope and the plate it meets) loses several pixels of its
-tip where the strokes close it up. Each side that runs along a drawn straight line is put on
-that line, and the corners are where those lines meet: the face the draughtsman drew.
-"""
+"""Sketch geometry put back where the drawing means it: rounds tangent to the lines they
+join at their printed radius, a circle that touches a side of its view the exact radius in.
+(A traced polygon onto the drawn lines is ``drawing.corners``.)"""
 
 from __future__ import annotations
 
 import math
 
+from ..drawing.corners import angle_between, meet, onto, unit
 from ..plan import Arc, Line
 from .levels import SIDE_PX  # a circle this near a side of its view touches it
-
-ALONG_PX = 2.5  # a side runs along a drawn line when both its ends lie this near it
-ALONG_DEG = 4.0  # and their directions differ by less than this
-MIN_SIDE_PX = 4.0  # sides shorter than this say nothing about a direction
-MIN_LINE_PX = 8.0  # drawn lines shorter than this are junction stubs, not sides
-SHORT_PX = 20.0  # a side on no line this short, between two that are, is a cut corner
-REACH_PX = 30.0  # how far a corner may move onto where its two lines meet
-MIN_TURN_DEG = 10.0  # lines nearer parallel than this meet too far off to trust
-
-
-def _unit(dx: float, dy: float) -> tuple[float, float]:
-    n = math.hypot(dx, dy)
-    return dx / n, dy / n
-
-
-def _distance(point, line: Line) -> float:
-    ux, uy = _unit(line.x1 - line.x0, line.y1 - line.y0)
-    return abs((point[0] - line.x0) * uy - (point[1] - line.y0) * ux)
-
-
-def _angle(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Angle between two directions, either way round (0-90 degrees)."""
-    cos = abs(a[0] * b[0] + a[1] * b[1])
-    return math.degrees(math.acos(min(1.0, cos)))
-
-
-def _line_along(p, q, lines: list[Line]) -> Line | None:
-    """The drawn line the side p-q runs along, if any (the nearest of those that overlap it)."""
-    if math.dist(p, q) < MIN_SIDE_PX:
-        return None
-    side = _unit(q[0] - p[0], q[1] - p[1])
-    best, best_d = None, ALONG_PX
-    for line in lines:
-        direction = _unit(line.x1 - line.x0, line.y1 - line.y0)
-        if _angle(side, direction) > ALONG_DEG:
-            continue
-        d = max(_distance(p, line), _distance(q, line))
-        if d > best_d:
-            continue
-        # The side and the line must overlap along their common direction.
-        t = sorted(((x - line.x0) * direction[0] + (y - line.y0) * direction[1])
-                   for x, y in (p, q))
-        if t[1] < -ALONG_PX or t[0] > line.length() + ALONG_PX:
-            continue
-        best, best_d = line, d
-    return best
-
-
-def _meet(a: Line, b: Line) -> tuple[float, float] | None:
-    da, db = _unit(a.x1 - a.x0, a.y1 - a.y0), _unit(b.x1 - b.x0, b.y1 - b.y0)
-    if _angle(da, db) < MIN_TURN_DEG:
-        return None
-    cross = da[0] * db[1] - da[1] * db[0]
-    t = ((b.x0 - a.x0) * db[1] - (b.y0 - a.y0) * db[0]) / cross
-    return a.x0 + t * da[0], a.y0 + t * da[1]
-
-
-def _onto(point, line: Line) -> tuple[float, float]:
-    ux, uy = _unit(line.x1 - line.x0, line.y1 - line.y0)
-    t = (point[0] - line.x0) * ux + (point[1] - line.y0) * uy
-    return line.x0 + t * ux, line.y0 + t * uy
-
-
-def onto_drawn_lines(points: list[tuple[float, float]], primitives: list
-                     ) -> list[tuple[float, float]]:
-    """The closed polygon ``points`` (a face's traced outline, view coordinates) with its sides
-    on the drawn visible straight lines they run along and its corners where those meet."""
-    lines = [p for p in primitives if isinstance(p, Line) and p.line_type == "visible"
-             and p.length() >= MIN_LINE_PX]
-    n = len(points)
-    if n < 3 or not lines:
-        return list(points)
-    # sides[i] runs from points[i] to points[i + 1]; each with the drawn line it lies on.
-    sides = [(points[i], points[(i + 1) % n], _line_along(points[i], points[(i + 1) % n], lines))
-             for i in range(n)]
-    # A short side on no line between two that are is a corner the strokes cut off.
-    changed = True
-    while changed and len(sides) > 3:
-        changed = False
-        for i, (p, q, line) in enumerate(sides):
-            before, after = sides[i - 1][2], sides[(i + 1) % len(sides)][2]
-            if line is not None or math.dist(p, q) > SHORT_PX or before is None or after is None:
-                continue
-            corner = _meet(before, after)
-            if corner is None or max(math.dist(corner, p), math.dist(corner, q)) > REACH_PX:
-                continue
-            del sides[i]
-            changed = True
-            break
-    corners = []
-    for i, (p, _q, line) in enumerate(sides):
-        before = sides[i - 1][2]
-        corner = p
-        if line is not None and before is not None:
-            meet = _meet(before, line)
-            if meet is not None and math.dist(meet, p) <= REACH_PX:
-                corner = meet
-            elif meet is None:  # the same direction: a step between two lines stays a step
-                corner = _onto(p, line)
-        elif line is not None:
-            corner = _onto(p, line)
-        elif before is not None:
-            corner = _onto(p, before)
-        corners.append(corner)
-    # Corners that came together are one.
-    kept = [c for k, c in enumerate(corners) if math.dist(c, corners[k - 1]) > 1e-6]
-    return kept if len(kept) >= 3 else list(points)
-
-
 
 
 def touching_centre(circle, centre: tuple[float, float], circles: list, radius, to_sketch,
@@ -166,20 +53,20 @@ def _tangent_line(primitives: list, i: int, point) -> tuple[int, int] | None:
         for end, q in enumerate((line.start(), line.end())):
             if math.dist(q, point) > JOINT_MM:
                 continue
-            radial = _unit(point[0] - arc.cx, point[1] - arc.cy)
-            direction = _unit(line.x1 - line.x0, line.y1 - line.y0)
-            if 90.0 - _angle(radial, direction) <= TANGENT_DEG:
+            radial = unit(point[0] - arc.cx, point[1] - arc.cy)
+            direction = unit(line.x1 - line.x0, line.y1 - line.y0)
+            if 90.0 - angle_between(radial, direction) <= TANGENT_DEG:
                 return j, end
     return None
 
 
 def _foot(point, line: Line) -> tuple[float, float]:
-    return _onto(point, line)
+    return onto(point, line)
 
 
 def _offset_towards(line: Line, r: float, towards) -> Line:
     """``line`` moved by ``r`` to the side of ``towards``."""
-    ux, uy = _unit(line.x1 - line.x0, line.y1 - line.y0)
+    ux, uy = unit(line.x1 - line.x0, line.y1 - line.y0)
     nx, ny = -uy, ux
     if (towards[0] - line.x0) * nx + (towards[1] - line.y0) * ny < 0:
         nx, ny = -nx, -ny
@@ -211,16 +98,16 @@ def tangent_arcs(primitives: list, radius) -> list:
         centre = (arc.cx, arc.cy)
         if at_start is not None and at_end is not None:
             a, b = out[at_start[0]], out[at_end[0]]
-            new = _meet(_offset_towards(a, r, centre), _offset_towards(b, r, centre))
+            new = meet(_offset_towards(a, r, centre), _offset_towards(b, r, centre))
         else:
             (j, _), fixed = (at_start, end) if at_start is not None else (at_end, start)
             guide = _offset_towards(out[j], r, centre)
             # On the offset line, r from the fixed end: the solution nearer the arc's centre.
-            foot = _onto(fixed, guide)
+            foot = onto(fixed, guide)
             gap = math.dist(fixed, foot)
             if gap > r:
                 continue
-            ux, uy = _unit(guide.x1 - guide.x0, guide.y1 - guide.y0)
+            ux, uy = unit(guide.x1 - guide.x0, guide.y1 - guide.y0)
             run = math.sqrt(r * r - gap * gap)
             candidates = [(foot[0] + s * run * ux, foot[1] + s * run * uy) for s in (-1, 1)]
             new = min(candidates, key=lambda c: math.dist(c, centre))
@@ -250,3 +137,56 @@ def tangent_arcs(primitives: list, radius) -> list:
         a1 = math.degrees(math.atan2(points["end"][1] - new[1], points["end"][0] - new[0]))
         out[i] = Arc(new[0], new[1], r, a0 % 360.0, a1 % 360.0, arc.line_type)
     return out
+
+
+ANGLE_DEG = 4.0  # a sloped line this near a printed angle (from level or upright) is at it
+ANGLE_MOVE = 0.25  # the end moved, at most this share of the line's length
+MIN_SLOPE_DEG = 1.0  # nearer level or upright than this, a line is not sloped
+
+
+def at_printed_angles(primitives: list, ranks: list, angles: list[float]) -> tuple[list, list]:
+    """Sloped lines of a joined loop (sketch mm) that read near a printed angle made to lie at
+    it: the end on the less exact level (``ranks``: per primitive, the start's and the end's
+    rank, see ``AxisLevels.rank``) slides along its neighbouring line, which follows. A slope
+    is read over few pixels (a dovetail 8 mm deep): its angle, printed, is exact. Returns the
+    loop and the indices of the lines set."""
+    out = list(primitives)
+    count = len(out)
+    wanted = [a if a <= 90.0 else 180.0 - a for a in angles if 0.0 < a < 180.0]
+    done = []
+    for i, line in enumerate(out):
+        if not isinstance(line, Line) or line.length() <= 0 or count < 3:
+            continue
+        dx, dy = line.x1 - line.x0, line.y1 - line.y0
+        slope = math.degrees(math.atan2(abs(dy), abs(dx)))
+        if not MIN_SLOPE_DEG < slope < 90.0 - MIN_SLOPE_DEG:
+            continue
+        targets = [t for a in wanted for t in (a, 90.0 - a) if abs(t - slope) <= ANGLE_DEG]
+        start_rank, end_rank = ranks[i]
+        if not targets or start_rank == end_rank:
+            continue
+        target = math.radians(min(targets, key=lambda t: abs(t - slope)))
+        moving = 0 if start_rank < end_rank else 1
+        fixed, loose = (line.end(), line.start()) if moving == 0 else (line.start(), line.end())
+        j = (i - 1) % count if moving == 0 else (i + 1) % count
+        guide = out[j]
+        if not isinstance(guide, Line) or guide.length() <= 0:
+            continue
+        guide_end = next((e for e, q in enumerate((guide.start(), guide.end()))
+                          if math.dist(q, loose) <= JOINT_MM), None)
+        sx = math.copysign(1.0, loose[0] - fixed[0])
+        sy = math.copysign(1.0, loose[1] - fixed[1])
+        slant = Line(*fixed, fixed[0] + sx * math.cos(target), fixed[1] + sy * math.sin(target))
+        new = meet(slant, guide)
+        if guide_end is None or new is None or \
+                math.dist(new, loose) > ANGLE_MOVE * line.length():
+            continue
+        moved = Line(line.x0, line.y0, line.x1, line.y1, line.line_type)
+        _set_end(moved, moving, new)
+        follower = Line(guide.x0, guide.y0, guide.x1, guide.y1, guide.line_type)
+        _set_end(follower, guide_end, new)
+        if follower.length() <= JOINT_MM:
+            continue
+        out[i], out[j] = moved, follower
+        done.append(i)
+    return out, done
