@@ -63,6 +63,7 @@ CLEARANCE_MM = 0.001
 JAG_PX = 1.5
 # Edges shorter than this (pixels) set no level of their own.
 LEVEL_EDGE_PX = 8.0
+SLOPED_DEG = 10.0  # a drawn line this far off level and upright is a slope (ends set no level)
 # Distinct printed values that must agree before they overrule the prompt's size.
 TRUSTED_DIMENSION_VALUES = 3
 
@@ -400,11 +401,11 @@ def _level_points(prim, mapping: _ViewMapping) -> list:
 
 
 def _sloped(prim) -> bool:
-    """A straight line neither along the view's x nor its y."""
+    """A straight line well off the view's x and y (not one a scan turned a little)."""
     if not isinstance(prim, Line):
         return False
-    dx, dy = abs(prim.x1 - prim.x0), abs(prim.y1 - prim.y0)
-    return dx > 0.05 * dy and dy > 0.05 * dx
+    slope = math.degrees(math.atan2(abs(prim.y1 - prim.y0), abs(prim.x1 - prim.x0)))
+    return SLOPED_DEG < slope < 90.0 - SLOPED_DEG
 
 
 def _circle_through(start, end, centre) -> tuple[float, float, float]:
