@@ -35,11 +35,6 @@ def test_model_matches_published_mass_and_size(models, samples_dir, name):
     assert (box.XMin, box.YMin, box.ZMin) == pytest.approx((0, 0, 0), abs=1e-6)
 
 
-# What the engine reaches on them (issue 6): the mass within the drawings' own +/- 1 g, but
-# ttt-ppp0101, which comes out 1.8 g heavy (issue 6 still open there).
-ENGINE_MASS_G = {"ttt-ppp0101.png": 2.0}
-
-
 @pytest.mark.parametrize("name", MODELLED)
 def test_engine_mass_and_shape_on_the_modelled_drawings(models, samples_dir, doc, name):
     from benchmarks.score import as_solid, best_iou
@@ -52,5 +47,5 @@ def test_engine_mass_and_shape_on_the_modelled_drawings(models, samples_dir, doc
     shape = build_body(analysis.plan, doc).Shape
     assert shape.isValid() and len(shape.Solids) == 1
     mass_g = shape.Volume * expected["density_kg_m3"] * 1e-6
-    assert mass_g == pytest.approx(expected["mass_g"], abs=ENGINE_MASS_G.get(name, 1.0))
+    assert mass_g == pytest.approx(expected["mass_g"], abs=1.0)  # the drawing's own rule
     assert best_iou(as_solid(models[name]()), as_solid(shape)).iou >= 0.985
