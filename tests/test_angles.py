@@ -85,6 +85,31 @@ def test_a_reading_a_pixel_past_a_printed_level_is_on_it():
     assert apart(10.9) == pytest.approx(11.0) and apart(11.25) != pytest.approx(11.0)
 
 
+def test_a_printed_angle_links_to_the_flank_beside_its_text():
+    """A side view 300 x 90 px at (1000, 500) on the sheet: "60°" lettered under the right
+    flank links to it; "45°" fits neither flank; "30°" (from upright) fits both."""
+    from freecad.makistry_wb.dims.link import _link_angle
+    from freecad.makistry_wb.plan import Dimension, Loop, Profile, View
+
+    scale = 6.0
+    outline = [Line(p.x0 * scale, p.y0 * scale, p.x1 * scale, p.y1 * scale)
+               for p in _groove_profile(16 - LEAN, 34 + LEAN)]
+    view = View(role="right", box=(1000, 500, 300, 90), profiles=[Profile([Loop(outline)])],
+                primitives=outline)
+    # Under the view's bottom edge (sheet y 590), below the right flank's foot (x 204 px).
+    text = (1000 + 215, 600, 40, 20)
+    sixty = Dimension(60.0, "deg", "angle", "60°", view_index=0, text_box=text)
+    _link_angle(sixty, view)
+    assert sixty.refs == [3]
+    other = Dimension(45.0, "deg", "angle", "45°", view_index=0, text_box=text)
+    _link_angle(other, view)
+    assert other.refs == []
+    upright = Dimension(30.0, "deg", "angle", "30°", view_index=0,
+                        text_box=(1000 + 40, 600, 40, 20))
+    _link_angle(upright, view)
+    assert upright.refs == [1]
+
+
 @pytest.fixture
 def dovetail_bar(App):
     """A bar 115 x 50 x 15 with a 60 degree dovetail along it, 18 wide at the bottom, 8 deep,

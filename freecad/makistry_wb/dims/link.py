@@ -368,9 +368,8 @@ def _link_angle(dim: plan.Dimension, view: plan.View) -> None:
     lies at it, from level or from upright (a dovetail's flank, a chamfer)."""
     want = dim.value if dim.value <= 90.0 else 180.0 - dim.value
     bx, by, _bw, bh = view.box
-    x0, y0, x1, y1 = dim.text_box
-    # The text's centre in view coordinates (y up).
-    tx, ty = (x0 + x1) / 2 - bx, by + bh - (y0 + y1) / 2
+    x, y, w, h = dim.text_box
+    tx, ty = x + w / 2 - bx, by + bh - (y + h / 2)  # the text's centre, view coordinates
     best = None
     for index, prim in enumerate(view.primitives):
         if not isinstance(prim, plan.Line) or prim.line_type != "visible" or \

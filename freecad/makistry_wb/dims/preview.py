@@ -72,7 +72,8 @@ def draw(rgb: np.ndarray, image_index: int, dims: list[plan.Dimension],
         x, y, w, h = dim.text_box
         colour = _LINKED if id(dim) in used_ids else _UNUSED
         cv2.rectangle(out, (x, y), (x + w, y + h), colour, 2)
-        label = f"{dim.value:g}" + (f" {dim.axis}" if dim.axis else "")
+        label = f"{dim.value:g}" + (f" {dim.axis}" if dim.axis else "") + (
+            " deg" if dim.kind == "angle" else "")
         cv2.putText(out, label, (x, max(12, y - 4)), cv2.FONT_HERSHEY_SIMPLEX, 0.6, colour, 2)
         if view is None:
             continue
