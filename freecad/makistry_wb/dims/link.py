@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import plan
+from ..drawing.corners import slope_deg
 from . import arrows
 
 # Role -> (model axis of view x, model axis of view y); see reconstruct/hull.py ROLE_AXES.
@@ -375,7 +376,7 @@ def _link_angle(dim: plan.Dimension, view: plan.View) -> None:
         if not isinstance(prim, plan.Line) or prim.line_type != "visible" or \
                 prim.length() < _MIN_SLOPE_PX:
             continue
-        slope = math.degrees(math.atan2(abs(prim.y1 - prim.y0), abs(prim.x1 - prim.x0)))
+        slope = slope_deg(prim)
         if not 1.0 < slope < 89.0 or \
                 min(abs(slope - want), abs(90.0 - slope - want)) > ANGLE_AGREEMENT_DEG:
             continue

@@ -39,12 +39,14 @@ def angle_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.degrees(math.acos(min(1.0, cos)))
 
 
+def slope_deg(line: Line) -> float:
+    """How steep a line is: 0 level, 90 upright, either way round."""
+    return math.degrees(math.atan2(abs(line.y1 - line.y0), abs(line.x1 - line.x0)))
+
+
 def _sloped(line: Line) -> bool:
     """Neither level nor upright (by more than a drawn line's direction is read to)."""
-    if line.length() <= 0:
-        return False
-    slope = math.degrees(math.atan2(abs(line.y1 - line.y0), abs(line.x1 - line.x0)))
-    return ALONG_DEG < slope < 90.0 - ALONG_DEG
+    return line.length() > 0 and ALONG_DEG < slope_deg(line) < 90.0 - ALONG_DEG
 
 
 def _line_along(p, q, lines: list[Line]) -> Line | None:

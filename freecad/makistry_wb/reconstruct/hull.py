@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..dims.prompt import parse_prompt_sizes
+from ..drawing.corners import slope_deg, unit
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
 from .levels import SIDE_PX, AxisLevels, Span, grid_for
@@ -63,7 +64,8 @@ CLEARANCE_MM = 0.001
 JAG_PX = 1.5
 # Edges shorter than this (pixels) set no level of their own.
 LEVEL_EDGE_PX = 8.0
-SLOPED_DEG = 10.0  # a drawn line this far off level and upright is a slope (ends set no level)
+SLOPED_DEG = 10.0  # a drawn line this far off level and upright is a slope
+SHORT_OF_CORNER_PX = 20.0  # how far short of a sharp corner a drawn slope may stop
 # Distinct printed values that must agree before they overrule the prompt's size.
 TRUSTED_DIMENSION_VALUES = 3
 
@@ -288,12 +290,15 @@ def make_exact(views: list[View], scale: ScaleInfo, measured: list = (), round_s
         # pixel off it, and it is the outline that the sketches are made of.
         outline = [p for profile in view.profiles[:1] for loop in profile.loops
                    for p in loop.primitives]
-        # A drawn sloped line stops short of an acute corner (the strokes close it up), so its
-        # ends are no levels; the outline's corners are put back where the lines meet.
-        drawn = [p for p in view.primitives if not _sloped(p)]
-        for found, prims in ((levels, drawn), (traced, outline)):
+        # A drawn sloped line stops short of an acute corner (the strokes close it up): that
+        # end is no level; the outline's corner, put back where the lines meet, is.
+        corners = [p.start() for p in view.profiles[0].loops[0].primitives
+                   if isinstance(p, Line)] if view.profiles and view.profiles[0].loops else []
+        for found, prims in ((levels, view.primitives), (traced, outline)):
             for prim in prims:
                 for point, axes in _level_points(prim, mapping):
+                    if found is levels and _short_of_corner(prim, point, corners):
+                        continue
                     for axis, mm in mapping.raw(*point).items():
                         if axis in axes:
                             found[axis].append(mm)
@@ -400,12 +405,19 @@ def _level_points(prim, mapping: _ViewMapping) -> list:
     return [(prim.start(), both), (prim.end(), both)]
 
 
-def _sloped(prim) -> bool:
-    """A straight line well off the view's x and y (not one a scan turned a little)."""
-    if not isinstance(prim, Line):
+def _short_of_corner(prim, end, corners: list) -> bool:
+    """Whether ``end`` of a drawn sloped line stops a few pixels short of an outline corner
+    that lies on the line's own run beyond it."""
+    if not isinstance(prim, Line) or not SLOPED_DEG < slope_deg(prim) < 90.0 - SLOPED_DEG:
         return False
-    slope = math.degrees(math.atan2(abs(prim.y1 - prim.y0), abs(prim.x1 - prim.x0)))
-    return SLOPED_DEG < slope < 90.0 - SLOPED_DEG
+    other = prim.end() if end == prim.start() else prim.start()
+    ux, uy = unit(end[0] - other[0], end[1] - other[1])
+    for corner in corners:
+        along = (corner[0] - end[0]) * ux + (corner[1] - end[1]) * uy
+        across = abs((corner[0] - end[0]) * uy - (corner[1] - end[1]) * ux)
+        if 0.5 < along <= SHORT_OF_CORNER_PX and across <= SIDE_PX:
+            return True
+    return False
 
 
 def _circle_through(start, end, centre) -> tuple[float, float, float]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from ..drawing.corners import angle_between, meet, onto, unit
+from ..drawing.corners import angle_between, meet, onto, slope_deg, unit
 from ..plan import Arc, Line
 from .levels import SIDE_PX  # a circle this near a side of its view touches it
 
@@ -157,8 +157,7 @@ def at_printed_angles(primitives: list, ranks: list, angles: list[float]) -> tup
     for i, line in enumerate(out):
         if not isinstance(line, Line) or line.length() <= 0 or count < 3:
             continue
-        dx, dy = line.x1 - line.x0, line.y1 - line.y0
-        slope = math.degrees(math.atan2(abs(dy), abs(dx)))
+        slope = slope_deg(line)
         if not MIN_SLOPE_DEG < slope < 90.0 - MIN_SLOPE_DEG:
             continue
         targets = [t for a in wanted for t in (a, 90.0 - a) if abs(t - slope) <= ANGLE_DEG]
