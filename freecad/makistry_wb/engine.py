@@ -186,9 +186,8 @@ def _measured(dimensions: list, views: list) -> list:
                       if isinstance(circle, Circle) and abs(circle.r - linked.r) <= SAME_HOLE_PX]
         elif dim.kind == "radius":  # the rounds of the view read near that radius take it
             found.append((view, "radius", mm))
-    for dim in dimensions:  # the slopes of the view read near that angle take it
-        if dim.kind == "angle" and dim.view_index is not None and dim.view_index < len(views):
-            found.append((views[dim.view_index], "angle", dim.value))
+        elif dim.kind == "angle":  # and the slopes read near that angle (linked to one)
+            found.append((view, "angle", dim.value))
     return found
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import plan
-from ..drawing.corners import slope_deg
+from ..drawing.corners import slope_deg, sloped
 from . import arrows
 
 # Role -> (model axis of view x, model axis of view y); see reconstruct/hull.py ROLE_AXES.
@@ -373,12 +373,10 @@ def _link_angle(dim: plan.Dimension, view: plan.View) -> None:
     tx, ty = x + w / 2 - bx, by + bh - (y + h / 2)  # the text's centre, view coordinates
     best = None
     for index, prim in enumerate(view.primitives):
-        if not isinstance(prim, plan.Line) or prim.line_type != "visible" or \
-                prim.length() < _MIN_SLOPE_PX:
+        if prim.line_type != "visible" or not sloped(prim, 1.0) or prim.length() < _MIN_SLOPE_PX:
             continue
         slope = slope_deg(prim)
-        if not 1.0 < slope < 89.0 or \
-                min(abs(slope - want), abs(90.0 - slope - want)) > ANGLE_AGREEMENT_DEG:
+        if min(abs(slope - want), abs(90.0 - slope - want)) > ANGLE_AGREEMENT_DEG:
             continue
         distance = _distance_to(prim, tx, ty)
         if best is None or distance < best[0]:

@@ -44,9 +44,11 @@ def slope_deg(line: Line) -> float:
     return math.degrees(math.atan2(abs(line.y1 - line.y0), abs(line.x1 - line.x0)))
 
 
-def _sloped(line: Line) -> bool:
-    """Neither level nor upright (by more than a drawn line's direction is read to)."""
-    return line.length() > 0 and ALONG_DEG < slope_deg(line) < 90.0 - ALONG_DEG
+def sloped(line, off_deg: float = ALONG_DEG) -> bool:
+    """A straight line more than ``off_deg`` off both level and upright (by default, more than
+    a drawn line's direction is read to)."""
+    return isinstance(line, Line) and line.length() > 0 and \
+        off_deg < slope_deg(line) < 90.0 - off_deg
 
 
 def _line_along(p, q, lines: list[Line]) -> Line | None:
@@ -109,7 +111,7 @@ def onto_drawn_lines(points: list[tuple[float, float]], primitives: list,
             before, after = sides[i - 1][2], sides[(i + 1) % len(sides)][2]
             if line is not None or math.dist(p, q) > SHORT_PX or before is None or after is None:
                 continue
-            if cut_only and not (_sloped(before) or _sloped(after)):
+            if cut_only and not (sloped(before) or sloped(after)):
                 continue
             corner = meet(before, after)
             if corner is None or max(math.dist(corner, p), math.dist(corner, q)) > REACH_PX:

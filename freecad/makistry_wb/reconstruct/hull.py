@@ -16,7 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..dims.prompt import parse_prompt_sizes
-from ..drawing.corners import slope_deg, unit
+from ..drawing.corners import sloped, unit
 from ..errors import IMAGE_PARSE_FAILED, MakistryError
 from ..plan import ORTHO_ROLES, Arc, Circle, Constraint, Feature, Line, Loop, PartPlan, Sketch, View
 from .levels import SIDE_PX, AxisLevels, Span, grid_for
@@ -408,7 +408,7 @@ def _level_points(prim, mapping: _ViewMapping) -> list:
 def _short_of_corner(prim, end, corners: list) -> bool:
     """Whether ``end`` of a drawn sloped line stops a few pixels short of an outline corner
     that lies on the line's own run beyond it."""
-    if not isinstance(prim, Line) or not SLOPED_DEG < slope_deg(prim) < 90.0 - SLOPED_DEG:
+    if not sloped(prim, SLOPED_DEG):
         return False
     other = prim.end() if end == prim.start() else prim.start()
     ux, uy = unit(end[0] - other[0], end[1] - other[1])

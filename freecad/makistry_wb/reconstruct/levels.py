@@ -78,9 +78,10 @@ class AxisLevels:
         # plateau reaches it. (Two levels that merely round alike may be two edges.)
         kept = dict(self.anchors)
         for level, value in exact.items():
-            same = [a for a, b in self.anchors if abs(b - value) <= 1e-6 and rank[a] >= 1
-                    and 0 < abs(a - level) <= 2 * self.tolerance]
-            if same and level not in kept:
+            same = [] if level in kept else [
+                a for a, b in self.anchors if abs(b - value) <= 1e-6 and rank[a] >= 1
+                and abs(a - level) <= 2 * self.tolerance]
+            if same:
                 near = min(same, key=lambda a: abs(a - level))
                 reach[near] = max(reach.get(near, self.tolerance / 2),
                                   abs(level - near) + self.tolerance / 2)

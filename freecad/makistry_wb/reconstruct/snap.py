@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from ..drawing.corners import angle_between, meet, onto, slope_deg, unit
+from ..drawing.corners import angle_between, meet, onto, slope_deg, sloped, unit
 from ..plan import Arc, Line
 from .levels import SIDE_PX  # a circle this near a side of its view touches it
 
@@ -58,10 +58,6 @@ def _tangent_line(primitives: list, i: int, point) -> tuple[int, int] | None:
             if 90.0 - angle_between(radial, direction) <= TANGENT_DEG:
                 return j, end
     return None
-
-
-def _foot(point, line: Line) -> tuple[float, float]:
-    return onto(point, line)
 
 
 def _offset_towards(line: Line, r: float, towards) -> Line:
@@ -121,13 +117,13 @@ def tangent_arcs(primitives: list, radius) -> list:
             j, line_end = found
             old = out[j]
             line = Line(old.x0, old.y0, old.x1, old.y1, old.line_type)
-            _set_end(line, line_end, _foot(new, old))
+            _set_end(line, line_end, onto(new, old))
             same_way = ((line.x1 - line.x0) * (old.x1 - old.x0)
                         + (line.y1 - line.y0) * (old.y1 - old.y0)) > 0
             if line.length() <= JOINT_MM or not same_way:
                 break  # the line would turn over: leave this arc as it is
             moved[j] = line
-            points[which] = _foot(new, old)
+            points[which] = onto(new, old)
         if len(moved) != (at_start is not None) + (at_end is not None) or \
                 math.dist(points["start"], points["end"]) <= JOINT_MM:
             continue  # a line would turn over, or the round would shrink to a point
@@ -155,11 +151,9 @@ def at_printed_angles(primitives: list, ranks: list, angles: list[float]) -> tup
     wanted = [a if a <= 90.0 else 180.0 - a for a in angles if 0.0 < a < 180.0]
     done = []
     for i, line in enumerate(out):
-        if not isinstance(line, Line) or line.length() <= 0 or count < 3:
+        if count < 3 or not sloped(line, MIN_SLOPE_DEG):
             continue
         slope = slope_deg(line)
-        if not MIN_SLOPE_DEG < slope < 90.0 - MIN_SLOPE_DEG:
-            continue
         targets = [t for a in wanted for t in (a, 90.0 - a) if abs(t - slope) <= ANGLE_DEG]
         start_rank, end_rank = ranks[i]
         if not targets or start_rank == end_rank:
